@@ -1,0 +1,32 @@
+"""audiofront: audio front-end DSP written once against the Python array API.
+
+Every function takes NumPy, CuPy, PyTorch or JAX arrays (anything array-api-compat knows) and
+returns results of the same kind, on the same device, in the same floating dtype, with
+librosa's parameters, defaults and numbers. Importing audiofront imports no array framework.
+"""
+
+from ._checks import ParameterError
+from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
+from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,
+                       melspectrogram, mfcc)
+from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank,
+                          mel_filterbank, mel_frequencies, mel_to_hz)
+from .framing import frame, frame_count, overlap_add
+from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
+from .spectral import dft_basis, istft, magnitude, phase, spectrogram, stft
+from .windows import get_window
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ParameterError",
+    "frame", "frame_count", "overlap_add",
+    "get_window",
+    "stft", "istft", "spectrogram", "magnitude", "phase", "dft_basis",
+    "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "mel_filterbank",
+    "log_filterbank", "dct_matrix",
+    "melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "mfcc",
+    "logmel_to_mfcc", "delta",
+    "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
+    "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
+]

@@ -1,0 +1,186 @@
+"""The only place that knows which array library it is talking to.
+
+Everything here takes an array-API namespace ``xp`` and offers a portable implementation in the
+standard; some functions also have a fast path for one backend (strided framing views on NumPy /
+CuPy, ``unfold`` on torch, scipy.fft with worker threads for NumPy). ``portable()`` switches the
+fast paths off so the tests can run both. Frameworks are never imported here at module level.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import OrderedDict
+
+import array_api_compat
+import numpy as np
+
+array_namespace = array_api_compat.array_namespace
+device_of = array_api_compat.device
+
+_FAST_PATHS = True
+
+
+@contextlib.contextmanager
+def portable():
+    """Within this block every function uses the array-API standard path only."""
+    global _FAST_PATHS
+    saved, _FAST_PATHS = _FAST_PATHS, False
+    try:
+        yield
+    finally:
+        _FAST_PATHS = saved
+
+
+def backend(xp) -> str:
+    """'numpy', 'torch', 'cupy', 'jax' or 'other' for a namespace (no framework import)."""
+    if not _FAST_PATHS:
+        return "other"
+    if array_api_compat.is_numpy_namespace(xp):
+        return "numpy"
+    if array_api_compat.is_torch_namespace(xp):
+        return "torch"
+    if array_api_compat.is_cupy_namespace(xp):
+        return "cupy"
+    if array_api_compat.is_jax_namespace(xp):
+        return "jax"
+    return "other"
+
+
+def dtype_kind(xp, dtype) -> str:
+    """'real', 'complex', or 'other' (integer, boolean) for a dtype of namespace ``xp``."""
+    if xp.isdtype(dtype, "complex floating"):
+        return "complex"
+    if xp.isdtype(dtype, "real floating"):
+        return "real"
+    return "other"
+
+
+def complex_dtype(xp, real_dtype):
+    """complex64 for float32, complex128 for float64."""
+    return xp.complex128 if real_dtype == xp.float64 else xp.complex64
+
+
+def real_dtype(xp, complex_dtype_):
+    """float32 for complex64, float64 for complex128."""
+    return xp.float64 if complex_dtype_ == xp.complex128 else xp.float32
+
+
+def _workers() -> int:
+    return os.cpu_count() or 1
+
+
+# --- FFT -------------------------------------------------------------------------------------
+
+def rfft(x, n: int, xp):
+    """Real FFT over the last axis; scipy.fft with all cores for NumPy input."""
+    if backend(xp) == "numpy":
+        import scipy.fft
+
+        return scipy.fft.rfft(x, n=n, axis=-1, workers=_workers())
+    return xp.fft.rfft(x, n=n, axis=-1)
+
+
+def irfft(X, n: int, xp):
+    """Inverse of :func:`rfft` over the last axis, output length ``n``."""
+    if backend(xp) == "numpy":
+        import scipy.fft
+
+        return scipy.fft.irfft(X, n=n, axis=-1, workers=_workers())
+    return xp.fft.irfft(X, n=n, axis=-1)
+
+
+# --- framing ---------------------------------------------------------------------------------
+
+def frames(x, frame_length: int, hop_length: int, n_frames: int, xp):
+    """``(..., n_frames, frame_length)`` frames of the last axis of ``x``.
+
+    A zero-copy view on NumPy, CuPy (strides) and torch (``unfold``); a gather elsewhere.
+    The caller has checked that ``(n_frames - 1) * hop_length + frame_length <= x.shape[-1]``.
+    """
+    name = backend(xp)
+    if name in ("numpy", "cupy"):
+        lib = np if name == "numpy" else _import("cupy")
+        shape = tuple(x.shape[:-1]) + (n_frames, frame_length)
+        strides = tuple(x.strides[:-1]) + (hop_length * x.strides[-1], x.strides[-1])
+        if name == "numpy":
+            return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+        return lib.lib.stride_tricks.as_strided(x, shape, strides)
+    if name == "torch":
+        x = x.narrow(-1, 0, (n_frames - 1) * hop_length + frame_length)
+        return x.unfold(-1, frame_length, hop_length)
+    dev = device_of(x)
+    index_dtype = xp.__array_namespace_info__().default_dtypes(device=dev)["indexing"]
+    starts = xp.arange(n_frames, dtype=index_dtype, device=dev) * hop_length
+    offsets = xp.arange(frame_length, dtype=index_dtype, device=dev)
+    index = xp.reshape(starts[:, None] + offsets[None, :], (-1,))
+    gathered = xp.take(x, index, axis=x.ndim - 1)
+    return xp.reshape(gathered, tuple(x.shape[:-1]) + (n_frames, frame_length))
+
+
+def matmul_last(a, b, xp):
+    """``a @ b`` for ``a`` of shape (..., m, k) and a 2-d ``b``, as one large GEMM.
+
+    Folding the leading axes into the row axis lets BLAS see one (N, k) x (k, n) product
+    instead of a loop of small ones.
+    """
+    lead = tuple(a.shape[:-1])
+    if len(lead) > 1 and backend(xp) in ("numpy", "torch", "cupy"):
+        flat = xp.reshape(a, (-1, a.shape[-1])) @ b
+        return xp.reshape(flat, lead + (b.shape[-1],))
+    return a @ b
+
+
+# --- constants -------------------------------------------------------------------------------
+
+_PLACED: OrderedDict = OrderedDict()
+_PLACED_MAX = 128
+
+
+def place(build, args: tuple, *, xp=None, device=None, dtype=None, cache: bool = True):
+    """The array ``build(*args)`` (a cached float64 NumPy builder) in namespace ``xp``.
+
+    With ``xp=None`` a fresh NumPy array is returned (float64 unless ``dtype`` says otherwise).
+    Otherwise the host array is converted to ``xp`` on ``device`` in ``dtype`` (the namespace's
+    default floating dtype when None). With ``cache=True`` the converted array is memoised per
+    (builder, args, namespace, device, dtype) and shared: callers must not modify it in place.
+    """
+    host = build(*args)
+    if xp is None:
+        return np.array(host, dtype=np.float64 if dtype is None else dtype)
+    if dtype is None:
+        dtype = xp.__array_namespace_info__().default_dtypes(device=device)["real floating"]
+    key = (build.__module__, build.__qualname__, args, xp.__name__, str(device), str(dtype))
+    if cache:
+        hit = _PLACED.get(key)
+        if hit is not None:
+            _PLACED.move_to_end(key)
+            return hit
+    host_dtype = np.float32 if str(dtype).endswith("float32") else np.float64
+    out = xp.asarray(np.ascontiguousarray(host, dtype=host_dtype), dtype=dtype, device=device)
+    if cache:
+        _PLACED[key] = out
+        if len(_PLACED) > _PLACED_MAX:
+            _PLACED.popitem(last=False)
+    return out
+
+
+def like(constant, x, xp):
+    """A user-supplied constant (window, basis) in ``x``'s namespace and dtype.
+
+    An array of ``x``'s own namespace is used as it is (so a trainable tensor keeps its
+    gradient); anything else (a list, a NumPy array beside torch input) is converted.
+    """
+    try:
+        same = array_namespace(constant).__name__ == xp.__name__
+    except TypeError:
+        same = False
+    if not same:
+        return xp.asarray(np.asarray(constant), dtype=x.dtype, device=device_of(x))
+    return constant if constant.dtype == x.dtype else xp.astype(constant, x.dtype)
+
+
+def _import(name):
+    import importlib
+
+    return importlib.import_module(name)

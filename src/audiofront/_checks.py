@@ -1,0 +1,120 @@
+"""ParameterError and the argument checks that every public function shares.
+
+Messages name the argument and echo the value received ("Received: n_fft=0"), so a user
+can see at once which call went wrong and why.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from . import _backend
+
+__all__ = ["ParameterError"]
+
+
+class ParameterError(ValueError):
+    """A configuration argument is out of range or inconsistent with the input."""
+
+
+def positive_int(value, name: str) -> int:
+    """Return ``value`` as an ``int`` if it is an integer > 0, else raise ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ParameterError(f"{name} must be a positive integer. Received: {name}={value!r}")
+    return int(value)
+
+
+def positive_float(value, name: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a ``float`` if it is a finite real > 0 (or >= 0), else raise."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value
+    ok = ok and (value >= 0 if allow_zero else value > 0) and value != float("inf")
+    if not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ParameterError(f"{name} must be a finite number {bound}. Received: {name}={value!r}")
+    return float(value)
+
+
+def one_of(value, name: str, options) -> str:
+    """Raise ParameterError unless ``value`` is one of ``options``."""
+    if value not in options:
+        raise ParameterError(
+            f"{name} must be one of {', '.join(repr(o) for o in options)}. Received: {name}={value!r}"
+        )
+    return value
+
+
+def hop_and_window(n_fft, hop_length, win_length) -> tuple[int, int, int]:
+    """Validate the STFT geometry and fill librosa's defaults (hop n_fft//4, window n_fft)."""
+    n_fft = positive_int(n_fft, "n_fft")
+    hop_length = n_fft // 4 if hop_length is None else positive_int(hop_length, "hop_length")
+    if hop_length == 0:  # n_fft < 4 and no hop given
+        raise ParameterError(f"hop_length defaults to n_fft // 4, which is 0 for n_fft={n_fft}; pass hop_length.")
+    win_length = n_fft if win_length is None else positive_int(win_length, "win_length")
+    if win_length > n_fft:
+        raise ParameterError(
+            f"win_length must be <= n_fft={n_fft}. Received: win_length={win_length}"
+        )
+    return n_fft, hop_length, win_length
+
+
+def float_signal(y, name: str = "y", *, min_ndim: int = 1):
+    """Return ``(xp, y)`` for a real floating-point array, or raise.
+
+    Integer and boolean arrays raise TypeError with the conversion to use; complex arrays raise
+    TypeError; arrays with fewer than ``min_ndim`` axes raise ParameterError. Half precision
+    (float16, bfloat16) is promoted to float32, the precision the transforms compute in.
+    """
+    xp = _namespace(y, name)
+    kind = _backend.dtype_kind(xp, y.dtype)
+    if kind == "complex":
+        raise TypeError(
+            f"{name} must be real-valued audio; received a complex array ({y.dtype}). "
+            f"Pass the real part, or a magnitude, explicitly."
+        )
+    if kind != "real":
+        raise TypeError(
+            f"{name} must be a floating-point array; received dtype {y.dtype}. Convert integer "
+            f"PCM first, e.g. y.astype(np.float32) / 32768 for int16 (torch: y.float() / 32768)."
+        )
+    if y.ndim < min_ndim:
+        raise ParameterError(
+            f"{name} must have at least {min_ndim} axis (time last); received a {y.ndim}-d array "
+            f"of shape {tuple(y.shape)}."
+        )
+    if y.dtype not in (xp.float32, xp.float64):
+        y = xp.astype(y, xp.float32)
+    return xp, y
+
+
+def complex_spectrum(S, name: str = "S", *, min_ndim: int = 2):
+    """Return ``(xp, S)`` for a complex array of at least ``min_ndim`` axes, or raise."""
+    xp = _namespace(S, name)
+    if _backend.dtype_kind(xp, S.dtype) != "complex":
+        raise TypeError(f"{name} must be a complex STFT matrix; received dtype {S.dtype}.")
+    if S.ndim < min_ndim:
+        raise ParameterError(
+            f"{name} must have at least {min_ndim} axes (..., freq, frames); received shape "
+            f"{tuple(S.shape)}."
+        )
+    return xp, S
+
+
+def real_array(S, name: str = "S"):
+    """Return ``(xp, S)`` for a real floating-point array (spectrograms, dB values)."""
+    return float_signal(S, name, min_ndim=0)
+
+
+def finite(x, xp, name: str = "y") -> None:
+    """Raise ParameterError if ``x`` holds NaN or infinity (forces a device sync)."""
+    if not bool(xp.all(xp.isfinite(x))):
+        raise ParameterError(f"{name} contains NaN or infinite values (check_finite=True).")
+
+
+def _namespace(x, name):
+    try:
+        return _backend.array_namespace(x)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an array (NumPy, CuPy, PyTorch, JAX or another array-API array); "
+            f"received {type(x).__name__}."
+        ) from None

@@ -1,0 +1,295 @@
+"""Features composed from the spectral core: mel and log-frequency spectrograms, MFCC, deltas."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from . import _backend, _checks
+from ._checks import ParameterError, one_of, positive_int
+from ._docs import fill
+from .filterbanks import dct_matrix, log_filterbank, mel_filterbank
+from .framing import pad
+from .scaling import power_to_db
+from .spectral import spectrogram_frames
+
+__all__ = ["melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "mfcc",
+           "logmel_to_mfcc", "delta"]
+
+
+def _filtered(P, filterbank, xp):
+    """Time-major power ``(..., frames, bins)`` through ``(bands, bins)`` -> ``(..., bands, frames)``."""
+    if filterbank.ndim != 2 or filterbank.shape[-1] != P.shape[-1]:
+        raise ParameterError(
+            f"The filterbank must have shape (n_bands, {P.shape[-1]}) for this spectrum. Received: "
+            f"filterbank of shape {tuple(filterbank.shape)}"
+        )
+    return xp.matrix_transpose(_backend.matmul_last(P, xp.matrix_transpose(filterbank), xp))
+
+
+def apply_filterbank(S, /, *, filterbank):
+    """Apply a ``(n_bands, n_bins)`` filterbank to a spectrogram ``(..., n_bins, frames)``.
+
+    Returns
+    -------
+    array, shape ``(..., n_bands, frames)``, the namespace, device and dtype of ``S``
+    """
+    xp, S = _checks.float_signal(S, "S", min_ndim=2)
+    return _filtered(xp.matrix_transpose(S), _backend.like(filterbank, S, xp), xp)
+
+
+@fill
+def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
+                   win_length: int | None = None, window="hann", center: bool = True,
+                   pad_mode: str = "constant", power: float = 2.0, n_mels: int = 128,
+                   fmin: float = 0.0, fmax: float | None = None, htk: bool = False,
+                   norm="slaney", method: str = "fft", mel_basis=None, dft_basis=None,
+                   check_finite: bool = False):
+    """Mel spectrogram: the power spectrogram through :func:`mel_filterbank`.
+
+    Parameters
+    ----------
+    y : array, shape ``(..., n)``, float32 or float64
+    sr : float > 0
+        Sample rate (Hz). Default 22050.
+    {stft_params}
+    power : float > 0
+        1 for magnitude, 2 (default) for power.
+    n_mels, fmin, fmax, htk, norm
+        The filterbank, as for :func:`mel_filterbank` (defaults 128, 0, ``sr / 2``, False,
+        'slaney').
+    mel_basis : array or None
+        A precomputed ``(n_mels, 1 + n_fft // 2)`` filterbank (e.g. trainable); the
+        filterbank parameters are then ignored.
+
+    Returns
+    -------
+    array, shape ``(..., n_mels, n_frames)``, the dtype of ``y``
+        {namespace_note}
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> y = np.random.default_rng(0).standard_normal((4, 2, 22050)).astype(np.float32)
+    >>> M = af.melspectrogram(y, sr=22050, n_mels=64)
+    >>> M.shape, M.dtype
+    ((4, 2, 64, 44), dtype('float32'))
+    """
+    xp, y = _checks.float_signal(y)
+    P = spectrogram_frames(y, xp, power=power, n_fft=n_fft, hop_length=hop_length,
+                           win_length=win_length, window=window, center=center,
+                           pad_mode=pad_mode, method=method, dft_basis=dft_basis,
+                           check_finite=check_finite)
+    if mel_basis is None:
+        mel_basis = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax,
+                                   htk=htk, norm=norm, xp=xp, device=_backend.device_of(y),
+                                   dtype=y.dtype, _cache=True)
+    return _filtered(P, _backend.like(mel_basis, y, xp), xp)
+
+
+@fill
+def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
+                              hop_length: int | None = None, win_length: int | None = None,
+                              window="hann", center: bool = True, pad_mode: str = "constant",
+                              power: float = 2.0, n_bins: int = 84, bins_per_octave: int = 12,
+                              fmin: float | None = None, spread: float = 0.125,
+                              method: str = "fft", log_basis=None, dft_basis=None,
+                              check_finite: bool = False):
+    """Log-frequency spectrogram: the power spectrogram through :func:`log_filterbank`.
+
+    kapre's log-frequency spectrogram: a cheap, fixed-window approximation of a constant-Q
+    transform.
+
+    Parameters
+    ----------
+    y : array, shape ``(..., n)``, float32 or float64
+    sr : float > 0
+        Sample rate (Hz). Default 22050.
+    {stft_params}
+    power : float > 0
+        1 for magnitude, 2 (default) for power.
+    n_bins, bins_per_octave, fmin, spread
+        The filterbank, as for :func:`log_filterbank` (defaults 84, 12, C1, 0.125).
+    log_basis : array or None
+        A precomputed ``(n_bins, 1 + n_fft // 2)`` filterbank.
+
+    Returns
+    -------
+    array, shape ``(..., n_bins, n_frames)``, the dtype of ``y``
+        {namespace_note}
+    """
+    xp, y = _checks.float_signal(y)
+    P = spectrogram_frames(y, xp, power=power, n_fft=n_fft, hop_length=hop_length,
+                           win_length=win_length, window=window, center=center,
+                           pad_mode=pad_mode, method=method, dft_basis=dft_basis,
+                           check_finite=check_finite)
+    if log_basis is None:
+        log_basis = log_filterbank(sr=sr, n_fft=n_fft, n_bins=n_bins,
+                                   bins_per_octave=bins_per_octave, fmin=fmin, spread=spread,
+                                   xp=xp, device=_backend.device_of(y), dtype=y.dtype,
+                                   _cache=True)
+    return _filtered(P, _backend.like(log_basis, y, xp), xp)
+
+
+@functools.lru_cache(maxsize=32)
+def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarray:
+    basis = dct_matrix(n_mfcc, n_mels, norm=norm)
+    if lifter > 0:
+        basis *= (1.0 + (lifter / 2.0) * np.sin(np.pi * np.arange(1, n_mfcc + 1) / lifter))[:, None]
+    basis.flags.writeable = False
+    return basis
+
+
+def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lifter: float = 0.0,
+                   dct_basis=None):
+    """MFCCs from a log-power mel spectrogram: the DCT-II over the mel axis, librosa's.
+
+    Parameters
+    ----------
+    S_db : array, shape ``(..., n_mels, frames)``, real floating point
+        Log-power mel spectrogram (e.g. ``power_to_db(melspectrogram(y))``).
+    n_mfcc : int in [1, n_mels]
+        Coefficients kept. Default 20.
+    norm : 'ortho' or None
+        DCT normalisation. Default 'ortho'.
+    lifter : float >= 0
+        Cepstral liftering ``1 + (lifter / 2) sin(pi (k + 1) / lifter)``; 0 (default) disables.
+    dct_basis : array or None
+        A precomputed ``(n_mfcc, n_mels)`` matrix (liftering included); the other parameters
+        are then ignored.
+
+    Returns
+    -------
+    array, shape ``(..., n_mfcc, frames)``, the namespace, device and dtype of ``S_db``
+    """
+    xp, S_db = _checks.float_signal(S_db, "S_db", min_ndim=2)
+    if dct_basis is None:
+        lifter = _checks.positive_float(lifter, "lifter", allow_zero=True)
+        n_mels = S_db.shape[-2]
+        dct_matrix(n_mfcc, n_mels, norm=norm)  # validates n_mfcc and norm
+        dct_basis = _backend.place(_lifted_dct_host, (n_mfcc, n_mels, norm, lifter), xp=xp,
+                                   device=_backend.device_of(S_db), dtype=S_db.dtype)
+    return _backend.like(dct_basis, S_db, xp) @ S_db
+
+
+def mfcc(y, /, *, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho",
+         lifter: float = 0.0, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
+         **melspectrogram_params):
+    """Mel-frequency cepstral coefficients, librosa.feature.mfcc's definition.
+
+    ``logmel_to_mfcc(power_to_db(melspectrogram(y, sr=sr, **melspectrogram_params), ref=ref,
+    amin=amin, top_db=top_db), n_mfcc=n_mfcc, norm=norm, lifter=lifter)``.
+
+    Parameters
+    ----------
+    y : array, shape ``(..., n)``, float32 or float64
+    sr : float > 0
+        Default 22050.
+    n_mfcc, norm, lifter
+        As for :func:`logmel_to_mfcc` (defaults 20, 'ortho', 0).
+    ref, amin, top_db
+        As for :func:`power_to_db` (defaults 1.0, 1e-10, 80.0). The ``top_db`` floor is per
+        example (librosa applies it to the whole array it is given).
+    **melspectrogram_params
+        Any parameter of :func:`melspectrogram` (``n_fft``, ``hop_length``, ``n_mels`` ...).
+
+    Returns
+    -------
+    array, shape ``(..., n_mfcc, n_frames)``, the namespace, device and dtype of ``y``
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> y = np.random.default_rng(0).standard_normal(22050)
+    >>> af.mfcc(y, sr=22050, n_mfcc=13).shape
+    (13, 44)
+    """
+    S = melspectrogram(y, sr=sr, **melspectrogram_params)
+    S_db = power_to_db(S, ref=ref, amin=amin, top_db=top_db)
+    return logmel_to_mfcc(S_db, n_mfcc=n_mfcc, norm=norm, lifter=lifter)
+
+
+# --- deltas ----------------------------------------------------------------------------------
+
+DELTA_MODES = ("interp", "nearest", "mirror", "constant", "wrap")
+_PAD_FOR_MODE = {"nearest": "edge", "mirror": "reflect", "constant": "constant", "wrap": "wrap"}
+
+
+@functools.lru_cache(maxsize=32)
+def _savgol_host(width: int, order: int) -> np.ndarray:
+    """(width, width): row j holds the weights that give the ``order``-th derivative, at
+    position j of a window, of the least-squares polynomial of degree ``order`` fitted to the
+    window's samples (Savitzky-Golay). Row ``width // 2`` is the ordinary filter; the others
+    give 'interp' mode's edge values."""
+    x = np.arange(width, dtype=np.float64) - width // 2
+    powers = np.arange(order + 1)
+    vander = x[:, None] ** powers[None, :]
+    fit = np.linalg.pinv(vander)  # (order + 1, width): samples -> polynomial coefficients
+    falling = np.array([math.perm(p, order) for p in powers], dtype=np.float64)
+    deriv = np.where(powers >= order, falling * x[:, None] ** np.maximum(powers - order, 0), 0.0)
+    out = deriv @ fit
+    out.flags.writeable = False
+    return out
+
+
+def delta(data, /, *, width: int = 9, order: int = 1, axis: int = -1, mode: str = "interp"):
+    """Local derivative estimate along ``axis`` by a Savitzky-Golay filter, librosa's ``delta``.
+
+    Fits a polynomial of degree ``order`` to ``width`` neighbouring samples by least squares
+    and takes its ``order``-th derivative (scipy.signal.savgol_filter with ``deriv=order``,
+    ``polyorder=order``).
+
+    Parameters
+    ----------
+    data : array, real floating point, at least 1-d
+        E.g. MFCCs ``(..., n_mfcc, frames)``.
+    width : odd int >= 3
+        Window length in samples. Default 9.
+    order : int >= 1
+        Derivative order (1: delta, 2: delta-delta). Default 1.
+    axis : int
+        Axis to differentiate along. Default -1 (time).
+    mode : {'interp', 'nearest', 'mirror', 'constant', 'wrap'}
+        Edge handling, scipy's names. 'interp' (default) fits the polynomial to the first /
+        last ``width`` samples and evaluates it at the edge points; it needs
+        ``data.shape[axis] >= width``. The others pad before filtering.
+
+    Returns
+    -------
+    array, same shape, namespace, device and dtype as ``data``
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> af.delta(np.arange(10.0) ** 2, width=3)
+    array([ 1.,  2.,  4.,  6.,  8., 10., 12., 14., 16., 17.])
+    """
+    xp, data = _checks.float_signal(data, "data")
+    width = positive_int(width, "width")
+    if width < 3 or width % 2 == 0:
+        raise ParameterError(f"width must be an odd integer >= 3. Received: width={width}")
+    order = positive_int(order, "order")
+    one_of(mode, "mode", DELTA_MODES)
+    if not -data.ndim <= axis < data.ndim:
+        raise ParameterError(f"axis is out of range for data of {data.ndim} axes. Received: axis={axis}")
+    x = xp.moveaxis(data, axis, -1)
+    n = x.shape[-1]
+    half = width // 2
+    if mode == "interp" and n < width:
+        raise ParameterError(
+            f"mode='interp' needs at least width={width} samples along axis {axis}; received "
+            f"{n}. Use a smaller width or another mode."
+        )
+    weights = _backend.place(_savgol_host, (width, order), xp=xp, device=_backend.device_of(x),
+                             dtype=x.dtype)
+    if mode != "interp":
+        x = pad(x, half, half, mode=_PAD_FOR_MODE[mode], xp=xp)
+    windows = _backend.frames(x, width, 1, x.shape[-1] - width + 1, xp)
+    out = windows @ weights[half, :]
+    if mode == "interp":
+        left = x[..., :width] @ xp.matrix_transpose(weights[:half, :])
+        right = x[..., n - width:] @ xp.matrix_transpose(weights[width - half:, :])
+        out = xp.concat([left, out, right], axis=-1)
+    return xp.moveaxis(out, -1, axis)

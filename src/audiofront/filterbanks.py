@@ -1,0 +1,336 @@
+"""Filterbank and transform-matrix builders.
+
+Each is a pure function of hashable parameters, computed once on the host in float64 NumPy
+(``functools.lru_cache``) and then placed in the namespace / on the device / in the dtype asked
+for with ``xp=``, ``device=``, ``dtype=``. The mel filterbank is librosa's to the last bit.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _backend
+from ._checks import ParameterError, positive_float, positive_int
+
+__all__ = ["hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "mel_filterbank",
+           "log_filterbank", "dct_matrix"]
+
+C1_HZ = 440.0 * 2.0 ** ((24 - 69) / 12)  # scientific pitch: A4 = 440 Hz is MIDI 69, C1 is 24
+
+# Slaney's Auditory Toolbox mel scale: linear below 1 kHz, logarithmic above.
+_F_SP = 200.0 / 3
+_MIN_LOG_HZ = 1000.0
+_MIN_LOG_MEL = _MIN_LOG_HZ / _F_SP
+_LOGSTEP = math.log(6.4) / 27.0
+
+
+def _as_array(values):
+    """(xp, array, was_scalar): an array of any namespace as is, anything else as float64 NumPy."""
+    try:
+        xp = _backend.array_namespace(values)
+    except TypeError:
+        xp = _backend.array_namespace(np.empty(0))
+        values = np.asarray(values, dtype=np.float64)
+    return xp, values, values.ndim == 0 and isinstance(values, np.ndarray)
+
+
+def hz_to_mel(frequencies, /, *, htk: bool = False):
+    """Frequencies in Hz to mels.
+
+    Parameters
+    ----------
+    frequencies : float or array
+        Any array-API array is converted in its own namespace; numbers and lists give NumPy.
+    htk : bool
+        False (default): Slaney's scale (linear below 1 kHz, log above), librosa's default.
+        True: ``2595 log10(1 + f / 700)``.
+
+    Returns
+    -------
+    float or array of the same shape
+        A Python float for a scalar input.
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> af.hz_to_mel(1000.0), af.hz_to_mel(1000.0, htk=True)
+    (15.0, 999.9855809...)
+    """
+    xp, f, scalar = _as_array(frequencies)
+    if htk:
+        mels = 2595.0 * xp.log10(1.0 + f / 700.0)
+    else:
+        linear = f / _F_SP
+        logarithmic = _MIN_LOG_MEL + xp.log(xp.maximum(f, _MIN_LOG_HZ) / _MIN_LOG_HZ) / _LOGSTEP
+        mels = xp.where(f >= _MIN_LOG_HZ, logarithmic, linear)
+    return float(mels) if scalar else mels
+
+
+def mel_to_hz(mels, /, *, htk: bool = False):
+    """Mels to frequencies in Hz, the inverse of :func:`hz_to_mel` (same scales and types)."""
+    xp, m, scalar = _as_array(mels)
+    if htk:
+        hz = 700.0 * (10.0 ** (m / 2595.0) - 1.0)
+    else:
+        linear = _F_SP * m
+        logarithmic = _MIN_LOG_HZ * xp.exp(_LOGSTEP * (xp.maximum(m, _MIN_LOG_MEL) - _MIN_LOG_MEL))
+        hz = xp.where(m >= _MIN_LOG_MEL, logarithmic, linear)
+    return float(hz) if scalar else hz
+
+
+@functools.lru_cache(maxsize=64)
+def _mel_frequencies_host(n_mels: int, fmin: float, fmax: float, htk: bool) -> np.ndarray:
+    mels = np.linspace(hz_to_mel(fmin, htk=htk), hz_to_mel(fmax, htk=htk), n_mels)
+    out = mel_to_hz(mels, htk=htk)
+    out.flags.writeable = False
+    return out
+
+
+def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025.0,
+                    htk: bool = False, xp=None, device=None, dtype=None):
+    """``n_mels`` frequencies (Hz) equally spaced on the mel scale from ``fmin`` to ``fmax``.
+
+    Returns
+    -------
+    array, shape ``(n_mels,)``
+        float64 NumPy unless ``xp`` / ``dtype`` say otherwise.
+    """
+    n_mels = positive_int(n_mels, "n_mels")
+    fmin = positive_float(fmin, "fmin", allow_zero=True)
+    fmax = positive_float(fmax, "fmax")
+    return _backend.place(_mel_frequencies_host, (n_mels, fmin, fmax, bool(htk)), xp=xp,
+                          device=device, dtype=dtype, cache=False)
+
+
+def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
+    """Centre frequencies (Hz) of the ``1 + n_fft // 2`` rFFT bins, float64 NumPy."""
+    return np.fft.rfftfreq(n=positive_int(n_fft, "n_fft"), d=1.0 / positive_float(sr, "sr"))
+
+
+def _check_band(sr, fmin, fmax):
+    sr = positive_float(sr, "sr")
+    fmin = positive_float(fmin, "fmin", allow_zero=True)
+    fmax = sr / 2.0 if fmax is None else positive_float(fmax, "fmax")
+    if fmax > sr / 2.0:
+        raise ParameterError(
+            f"fmax must be <= sr / 2 = {sr / 2.0} (the Nyquist frequency). Received: fmax={fmax}"
+        )
+    if fmin >= fmax:
+        raise ParameterError(f"fmin must be < fmax={fmax}. Received: fmin={fmin}")
+    return sr, fmin, fmax
+
+
+def _check_norm(norm):
+    if norm is None or norm == "slaney":
+        return norm
+    if isinstance(norm, numbers.Real) and not isinstance(norm, bool) and norm > 0:
+        return float(norm)
+    raise ParameterError(
+        f"norm must be None, 'slaney', or a p-norm order > 0 (e.g. 1, 2, np.inf). Received: norm={norm!r}"
+    )
+
+
+def _normalize_rows(weights: np.ndarray, p: float) -> np.ndarray:
+    """Scale each row to unit p-norm, leaving (numerically) empty rows alone, as librosa does."""
+    mag = np.abs(weights)
+    length = mag.max(axis=1) if p == np.inf else (mag ** p).sum(axis=1) ** (1.0 / p)
+    length[length < np.finfo(weights.dtype).tiny] = 1.0
+    return weights / length[:, None]
+
+
+@functools.lru_cache(maxsize=64)
+def _mel_host(sr, n_fft, n_mels, fmin, fmax, htk, norm):
+    """(weights, indices of empty bands), librosa.filters.mel's construction."""
+    fft_hz = fft_frequencies(sr=sr, n_fft=n_fft)
+    mel_hz = _mel_frequencies_host(n_mels + 2, fmin, fmax, htk)
+    spacing = np.diff(mel_hz)
+    ramps = np.subtract.outer(mel_hz, fft_hz)
+    rising = -ramps[:-2] / spacing[:-1, None]
+    falling = ramps[2:] / spacing[1:, None]
+    weights = np.maximum(0.0, np.minimum(rising, falling))
+    if norm == "slaney":
+        weights *= (2.0 / (mel_hz[2:n_mels + 2] - mel_hz[:n_mels]))[:, None]
+    elif norm is not None:
+        weights = _normalize_rows(weights, norm)
+    empty = np.flatnonzero((mel_hz[:-2] != 0) & (weights.max(axis=1) <= 0))
+    weights.flags.writeable = False
+    return weights, tuple(empty.tolist())
+
+
+def _mel_weights(*args):
+    return _mel_host(*args)[0]
+
+
+def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
+                   fmin: float = 0.0, fmax: float | None = None, htk: bool = False,
+                   norm="slaney", xp=None, device=None, dtype=None, _cache: bool = False):
+    """Triangular mel filters, librosa.filters.mel's exactly.
+
+    Parameters
+    ----------
+    sr : float > 0
+        Sample rate (Hz). Default 22050.
+    n_fft : int > 0
+        FFT size; the filters cover its ``1 + n_fft // 2`` bins. Default 2048.
+    n_mels : int > 0
+        Number of bands. Default 128.
+    fmin, fmax : float
+        Lowest and highest band edges (Hz); ``0 <= fmin < fmax <= sr / 2``. Default 0 and
+        ``sr / 2``.
+    htk : bool
+        Mel scale: Slaney's (False, default) or HTK's (True).
+    norm : None, 'slaney' or float
+        'slaney' (default): divide each triangle by its width in Hz (constant energy per band).
+        A number p > 0 (1, 2, ``np.inf``): unit p-norm rows. None: peaks of 1.
+    xp, device, dtype
+        Place the result; default a float64 NumPy array.
+
+    Returns
+    -------
+    array, shape ``(n_mels, 1 + n_fft // 2)``
+
+    Warns
+    -----
+    UserWarning
+        When some bands fall between FFT bins and come out empty (too many mels for the FFT
+        size or sample rate), as librosa warns.
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> af.mel_filterbank(sr=16000, n_fft=512, n_mels=40).shape
+    (40, 257)
+    """
+    n_fft = positive_int(n_fft, "n_fft")
+    n_mels = positive_int(n_mels, "n_mels")
+    sr, fmin, fmax = _check_band(sr, fmin, fmax)
+    args = (sr, n_fft, n_mels, fmin, fmax, bool(htk), _check_norm(norm))
+    empty = _mel_host(*args)[1]
+    if empty:
+        warnings.warn(
+            f"{len(empty)} of the {n_mels} mel bands are empty (bands {list(empty[:8])}"
+            f"{'...' if len(empty) > 8 else ''}): they fall between the FFT bins of n_fft={n_fft} "
+            f"at sr={sr}. Use fewer mels, a larger n_fft, or a higher fmin.",
+            UserWarning, stacklevel=3 if _cache else 2,
+        )
+    return _backend.place(_mel_weights, args, xp=xp, device=device, dtype=dtype, cache=_cache)
+
+
+@functools.lru_cache(maxsize=64)
+def _log_host(sr, n_fft, n_bins, bins_per_octave, fmin, spread):
+    """kapre's (librosa 0.4's) log-normal filters around geometrically spaced centres."""
+    sigma = spread / bins_per_octave
+    log_hz = np.log2(fft_frequencies(sr=sr, n_fft=n_fft)[1:])
+    centres = np.log2(fmin * 2.0 ** (np.arange(n_bins) / bins_per_octave))
+    weights = np.zeros((n_bins, n_fft // 2 + 1))
+    weights[:, 1:] = np.exp(
+        -0.5 * ((log_hz[None, :] - centres[:, None]) / sigma) ** 2 - np.log2(sigma) - log_hz[None, :]
+    )
+    weights = _normalize_rows(weights, 1.0)
+    weights.flags.writeable = False
+    return weights
+
+
+def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
+                   bins_per_octave: int = 12, fmin: float | None = None, spread: float = 0.125,
+                   xp=None, device=None, dtype=None, _cache: bool = False):
+    """Log-frequency filters: kapre's ``filterbank_log`` (librosa 0.4's ``logfrequency``).
+
+    Filter ``i`` is a log-normal window on the frequency axis, centred at
+    ``fmin * 2 ** (i / bins_per_octave)`` with a standard deviation of ``spread`` bins, and
+    normalised to unit sum: a fixed-window approximation of a constant-Q transform.
+
+    Parameters
+    ----------
+    sr : float > 0
+        Sample rate (Hz). Default 22050.
+    n_fft : int > 0
+        FFT size. Default 2048.
+    n_bins : int > 0
+        Number of filters. Default 84 (7 octaves).
+    bins_per_octave : int > 0
+        Default 12 (semitones).
+    fmin : float > 0 or None
+        Centre of the first filter (Hz). Default C1 (32.70 Hz).
+    spread : float > 0
+        Width of each filter as a fraction of a bin. Default 0.125.
+    xp, device, dtype
+        Place the result; default a float64 NumPy array.
+
+    Returns
+    -------
+    array, shape ``(n_bins, 1 + n_fft // 2)``
+        (kapre returns the transpose, ``(n_freq, n_bins)``.)
+
+    Raises
+    ------
+    ParameterError
+        If the top filter's centre is above the Nyquist frequency.
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> af.log_filterbank(sr=22050, n_fft=2048).shape
+    (84, 1025)
+    """
+    sr = positive_float(sr, "sr")
+    n_fft = positive_int(n_fft, "n_fft")
+    n_bins = positive_int(n_bins, "n_bins")
+    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
+    fmin = C1_HZ if fmin is None else positive_float(fmin, "fmin")
+    spread = positive_float(spread, "spread")
+    top = fmin * 2.0 ** ((n_bins - 1) / bins_per_octave)
+    if top > sr / 2.0:
+        raise ParameterError(
+            f"The top filter's centre, fmin * 2 ** ((n_bins - 1) / bins_per_octave) = {top:.1f} Hz, "
+            f"is above the Nyquist frequency {sr / 2.0} Hz. Reduce n_bins or fmin, or raise "
+            f"bins_per_octave. Received: fmin={fmin}, n_bins={n_bins}, bins_per_octave={bins_per_octave}"
+        )
+    return _backend.place(_log_host, (sr, n_fft, n_bins, bins_per_octave, fmin, spread), xp=xp,
+                          device=device, dtype=dtype, cache=_cache)
+
+
+@functools.lru_cache(maxsize=32)
+def _dct_host(n_out: int, n_in: int, norm: str | None) -> np.ndarray:
+    n = np.arange(n_in)
+    k = np.arange(n_out)[:, None]
+    basis = 2.0 * np.cos(np.pi * k * (2 * n + 1) / (2.0 * n_in))
+    if norm == "ortho":
+        basis *= np.sqrt(1.0 / (2.0 * n_in))
+        basis[0] *= np.sqrt(0.5)
+    basis.flags.writeable = False
+    return basis
+
+
+def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", xp=None, device=None,
+               dtype=None, _cache: bool = False):
+    """The DCT-II as a matrix: ``dct_matrix(n_out, n_in) @ x`` is scipy's ``dct(x, type=2,
+    norm=norm)[:n_out]`` along the first axis of ``x``.
+
+    Parameters
+    ----------
+    n_out : int > 0
+        Coefficients kept (``n_mfcc``); at most ``n_in``.
+    n_in : int > 0
+        Input length (``n_mels``).
+    norm : 'ortho' or None
+        'ortho' (default, librosa's MFCC): orthonormal rows. None: scipy's unnormalised
+        ``2 cos(...)``.
+
+    Returns
+    -------
+    array, shape ``(n_out, n_in)``
+    """
+    n_in = positive_int(n_in, "n_in")
+    n_out = positive_int(n_out, "n_out")
+    if n_out > n_in:
+        raise ParameterError(f"n_out must be <= n_in={n_in}. Received: n_out={n_out}")
+    if norm not in ("ortho", None):
+        raise ParameterError(f"norm must be 'ortho' or None. Received: norm={norm!r}")
+    return _backend.place(_dct_host, (n_out, n_in, norm), xp=xp, device=device, dtype=dtype,
+                          cache=_cache)

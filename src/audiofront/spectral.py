@@ -1,0 +1,283 @@
+"""Short-time Fourier transform, its inverse, and spectrogram magnitudes and phases."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import _backend, _checks
+from ._checks import ParameterError, one_of, positive_float
+from ._docs import fill
+from .framing import frame_count, overlap_add, pad
+from .windows import _padded_host, _parse, stft_window
+
+__all__ = ["stft", "istft", "spectrogram", "magnitude", "phase", "dft_basis"]
+
+METHODS = ("fft", "dft")
+
+
+# --- the DFT basis ---------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=32)
+def _dft_host(n_fft: int, name: str | None = None, beta: float = 0.0,
+              win_length: int | None = None) -> np.ndarray:
+    """(n_fft, 2 * n_bins): [cos | -sin] columns, times the window when one is named."""
+    n = np.arange(n_fft)
+    k = np.arange(n_fft // 2 + 1)
+    angle = (2.0 * np.pi / n_fft) * ((n[:, None] * k[None, :]) % n_fft)  # exact argument reduction
+    basis = np.concatenate([np.cos(angle), -np.sin(angle)], axis=1)
+    if name is not None:
+        basis *= _padded_host(name, beta, win_length, n_fft)[:, None]
+    basis.flags.writeable = False
+    return basis
+
+
+def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann",
+              xp=None, device=None, dtype=None):
+    """The windowed real DFT basis that ``stft(..., method='dft')`` multiplies frames by.
+
+    Parameters
+    ----------
+    n_fft, win_length, window
+        As for :func:`stft` (``window`` by name here).
+    xp, device, dtype
+        Where to place it; default a float64 NumPy array.
+
+    Returns
+    -------
+    array, shape ``(n_fft, 2 * (1 + n_fft // 2))``
+        Columns ``[:n_bins]`` are ``w[n] cos(2 pi k n / n_fft)`` and ``[n_bins:]`` are
+        ``-w[n] sin(2 pi k n / n_fft)``, so ``frames @ basis`` gives the real and imaginary
+        parts of the windowed spectrum.
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> af.dft_basis(n_fft=8).shape
+    (8, 10)
+    """
+    n_fft, _, win_length = _checks.hop_and_window(n_fft, 1, win_length)
+    name, beta = _parse(window, 12.0)
+    return _backend.place(_dft_host, (n_fft, name, beta, win_length), xp=xp, device=device,
+                          dtype=dtype, cache=False)
+
+
+# --- the shared STFT core --------------------------------------------------------------------
+
+def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode, method,
+               dft_basis, check_finite):
+    """The windowed spectrum of every frame, time-major: ``(..., frames, bins)``.
+
+    Returns a complex array (method 'fft') or a (real, imaginary) pair of real arrays
+    (method 'dft'), so that power spectra never need a complex dtype on the 'dft' path.
+    """
+    n_fft, hop_length, win_length = _checks.hop_and_window(n_fft, hop_length, win_length)
+    one_of(method, "method", METHODS)
+    if check_finite:
+        _checks.finite(y, xp)
+    if center:
+        y = pad(y, n_fft // 2, n_fft // 2, mode=pad_mode, xp=xp)
+    else:
+        one_of(pad_mode, "pad_mode", ("constant", "reflect", "edge", "wrap"))
+    n = y.shape[-1]
+    if n < n_fft:
+        raise ParameterError(
+            f"y has {n} samples, fewer than n_fft={n_fft}, so center=False gives no frame; use "
+            f"center=True, a smaller n_fft, or a longer signal."
+        )
+    n_frames = frame_count(n, frame_length=n_fft, hop_length=hop_length)
+    frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
+    n_bins = n_fft // 2 + 1
+    if method == "fft":
+        w = stft_window(window, win_length, n_fft, y, xp)
+        return _backend.rfft(frames * w, n_fft, xp)
+    if dft_basis is None:
+        if isinstance(window, (str, tuple)):
+            name, beta = _parse(window, 12.0)
+            basis = _backend.place(_dft_host, (n_fft, name, beta, win_length), xp=xp,
+                                   device=_backend.device_of(y), dtype=y.dtype)
+        else:
+            plain = _backend.place(_dft_host, (n_fft,), xp=xp, device=_backend.device_of(y),
+                                   dtype=y.dtype)
+            basis = stft_window(window, win_length, n_fft, y, xp)[:, None] * plain
+    else:
+        basis = _backend.like(dft_basis, y, xp)
+        if tuple(basis.shape) != (n_fft, 2 * n_bins):
+            raise ParameterError(
+                f"dft_basis must have shape (n_fft, 2 * (1 + n_fft // 2)) = {(n_fft, 2 * n_bins)}. "
+                f"Received: dft_basis of shape {tuple(basis.shape)}"
+            )
+    parts = _backend.matmul_last(frames, basis, xp)
+    return parts[..., :n_bins], parts[..., n_bins:]
+
+
+def _power(spec, power: float, xp):
+    """``|spec| ** power`` for a complex array or a (real, imaginary) pair."""
+    if isinstance(spec, tuple):
+        re, im = spec
+    else:
+        re, im = xp.real(spec), xp.imag(spec)
+    squared = re * re + im * im
+    if power == 2.0:
+        return squared
+    if power == 1.0:
+        return xp.sqrt(squared)
+    return squared ** (power / 2.0)
+
+
+def spectrogram_frames(y, xp, *, power, **stft_params):
+    """``|STFT| ** power``, time-major ``(..., frames, bins)``; shared by the features."""
+    power = positive_float(power, "power")
+    return _power(_stft_core(y, xp, **stft_params), power, xp)
+
+
+# --- public functions ------------------------------------------------------------------------
+
+@fill
+def stft(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
+         win_length: int | None = None, window="hann", center: bool = True,
+         pad_mode: str = "constant", method: str = "fft", dft_basis=None,
+         check_finite: bool = False):
+    """Short-time Fourier transform, librosa's definition and frame layout.
+
+    Parameters
+    ----------
+    y : array, shape ``(..., n)``, float32 or float64
+        Audio, time on the last axis; leading axes are batch / channels.
+    {stft_params}
+
+    Returns
+    -------
+    S : array, shape ``(..., 1 + n_fft // 2, n_frames)``, complex64 or complex128
+        ``S[..., k, t] = sum_n w[n] y[t * hop_length + n] exp(-2j pi k n / n_fft)`` on the
+        (centre-padded) signal. {namespace_note}
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> y = np.random.default_rng(0).standard_normal((2, 22050)).astype(np.float32)
+    >>> S = af.stft(y, n_fft=1024, hop_length=256)
+    >>> S.shape, S.dtype
+    ((2, 513, 87), dtype('complex64'))
+    """
+    xp, y = _checks.float_signal(y)
+    spec = _stft_core(y, xp, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                      window=window, center=center, pad_mode=pad_mode, method=method,
+                      dft_basis=dft_basis, check_finite=check_finite)
+    if isinstance(spec, tuple):
+        cdtype = _backend.complex_dtype(xp, y.dtype)
+        spec = xp.astype(spec[0], cdtype) + 1j * xp.astype(spec[1], cdtype)
+    return xp.matrix_transpose(spec)
+
+
+@fill
+def spectrogram(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
+                win_length: int | None = None, window="hann", center: bool = True,
+                pad_mode: str = "constant", power: float = 2.0, method: str = "fft",
+                dft_basis=None, check_finite: bool = False):
+    """Magnitude (``power=1``) or power (``power=2``, default) spectrogram ``|STFT| ** power``.
+
+    Parameters
+    ----------
+    y : array, shape ``(..., n)``, float32 or float64
+    {stft_params}
+    power : float > 0
+        Exponent of the magnitude: 1 for magnitude, 2 (default) for power.
+
+    Returns
+    -------
+    array, shape ``(..., 1 + n_fft // 2, n_frames)``, the dtype of ``y``
+        {namespace_note}
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> y = np.sin(2 * np.pi * 1000 * np.arange(22050) / 22050)
+    >>> P = af.spectrogram(y, n_fft=2048)
+    >>> int(P[:, 10].argmax())  # 1000 Hz / (22050 Hz / 2048) ~ bin 93
+    93
+    """
+    xp, y = _checks.float_signal(y)
+    P = spectrogram_frames(y, xp, power=power, n_fft=n_fft, hop_length=hop_length,
+                           win_length=win_length, window=window, center=center,
+                           pad_mode=pad_mode, method=method, dft_basis=dft_basis,
+                           check_finite=check_finite)
+    return xp.matrix_transpose(P)
+
+
+def istft(S, /, *, n_fft: int | None = None, hop_length: int | None = None,
+          win_length: int | None = None, window="hann", center: bool = True,
+          length: int | None = None):
+    """Inverse STFT by weighted overlap-add, librosa's definition.
+
+    Each frame is inverse-transformed, multiplied by the window, overlap-added, and divided by
+    the overlap-added squared window wherever that is not negligible. Where the window and hop
+    satisfy the NOLA condition, ``istft(stft(y), length=len(y))`` reconstructs ``y`` to rounding
+    error.
+
+    Parameters
+    ----------
+    S : array, shape ``(..., 1 + n_fft // 2, n_frames)``, complex64 or complex128
+    n_fft : int or None
+        Default ``2 * (S.shape[-2] - 1)``; pass it for odd FFT sizes.
+    hop_length, win_length, window, center
+        As given to :func:`stft`.
+    length : int > 0 or None
+        Trim or zero-pad the output to exactly this many samples. Default: the length implied
+        by the frame count (``n_fft + hop_length * (n_frames - 1)``, less ``2 * (n_fft // 2)``
+        when ``center``).
+
+    Returns
+    -------
+    y : array, shape ``(..., length)``, float32 for complex64 input, float64 for complex128
+        Same namespace and device as ``S``.
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> y = np.random.default_rng(0).standard_normal(4000)
+    >>> S = af.stft(y, n_fft=512, hop_length=128)
+    >>> bool(np.allclose(af.istft(S, hop_length=128, length=4000), y))
+    True
+    """
+    xp, S = _checks.complex_spectrum(S)
+    n_bins, n_frames = S.shape[-2], S.shape[-1]
+    if n_fft is None:
+        n_fft = 2 * (n_bins - 1)
+    n_fft, hop_length, win_length = _checks.hop_and_window(n_fft, hop_length, win_length)
+    if n_fft // 2 + 1 != n_bins:
+        raise ParameterError(
+            f"S has {n_bins} frequency bins, but n_fft={n_fft} gives {n_fft // 2 + 1}. "
+            f"Received: n_fft={n_fft}, S.shape={tuple(S.shape)}"
+        )
+    half = n_fft // 2 if center else 0
+    if length is not None:
+        length = _checks.positive_int(length, "length")
+        n_frames = min(n_frames, -(-(length + 2 * half) // hop_length))
+        expected = length
+    else:
+        expected = n_fft + hop_length * (n_frames - 1) - 2 * half
+    rdtype = _backend.real_dtype(xp, S.dtype)
+    frames = _backend.irfft(xp.matrix_transpose(S[..., :n_frames]), n_fft, xp)
+    w = stft_window(window, win_length, n_fft, frames, xp)
+    y = overlap_add(frames * w, hop_length=hop_length)
+    norm = overlap_add(xp.broadcast_to(w * w, (n_frames, n_fft)), hop_length=hop_length)
+    nonzero = norm > xp.finfo(rdtype).smallest_normal
+    y = xp.where(nonzero, y / xp.where(nonzero, norm, xp.ones_like(norm)), y)
+    y = y[..., half:half + expected]
+    if y.shape[-1] < expected:
+        y = pad(y, 0, expected - y.shape[-1], xp=xp)
+    return y
+
+
+def magnitude(S, /):
+    """``|S|`` of a complex spectrum: real, float32 for complex64, float64 for complex128."""
+    xp, S = _checks.complex_spectrum(S, min_ndim=0)
+    return xp.abs(S)
+
+
+def phase(S, /):
+    """The angle of a complex spectrum in radians, in ``(-pi, pi]``; real dtype of ``S``."""
+    xp, S = _checks.complex_spectrum(S, min_ndim=0)
+    return xp.atan2(xp.imag(S), xp.real(S))
