@@ -9,6 +9,7 @@ fast paths off so the tests can run both. Frameworks are never imported here at 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections import OrderedDict
 
@@ -145,9 +146,14 @@ def place(build, args: tuple, *, xp=None, device=None, dtype=None, cache: bool =
     default floating dtype when None). With ``cache=True`` the converted array is memoised per
     (builder, args, namespace, device, dtype) and shared: callers must not modify it in place.
     """
-    host = build(*args)
     if xp is None:
-        return np.array(host, dtype=np.float64 if dtype is None else dtype)
+        return np.array(build(*args), dtype=np.float64 if dtype is None else dtype)
+    if cache and array_api_compat.is_torch_namespace(xp):
+        return _torch_constant()(build, args, xp, device, dtype)
+    return _place(build, args, xp, device, dtype, cache)
+
+
+def _place(build, args, xp, device, dtype, cache):
     if dtype is None:
         dtype = xp.__array_namespace_info__().default_dtypes(device=device)["real floating"]
     key = (build.__module__, build.__qualname__, args, xp.__name__, str(device), str(dtype))
@@ -157,12 +163,39 @@ def place(build, args: tuple, *, xp=None, device=None, dtype=None, cache: bool =
             _PLACED.move_to_end(key)
             return hit
     host_dtype = np.float32 if str(dtype).endswith("float32") else np.float64
-    out = xp.asarray(np.ascontiguousarray(host, dtype=host_dtype), dtype=dtype, device=device)
+    with _concrete(xp):
+        out = xp.asarray(np.array(build(*args), dtype=host_dtype), dtype=dtype, device=device)
     if cache:
         _PLACED[key] = out
         if len(_PLACED) > _PLACED_MAX:
             _PLACED.popitem(last=False)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _torch_constant():
+    """``_place`` as torch.compile should see it: a constant, evaluated once while tracing
+    rather than traced into (the host builders are NumPy code)."""
+    import torch
+
+    @torch.compiler.assume_constant_result
+    def constant(build, args, xp, device, dtype):
+        return _place(build, args, xp, device, dtype, True)
+
+    return constant
+
+
+def _concrete(xp):
+    """A context in which new arrays are concrete values, not traced ones.
+
+    Under ``jax.jit`` even a constant made from NumPy data would be a tracer, which must not
+    outlive the trace in the cache; ``ensure_compile_time_eval`` makes it a real array.
+    """
+    if array_api_compat.is_jax_namespace(xp):
+        import jax
+
+        return jax.ensure_compile_time_eval()
+    return contextlib.nullcontext()
 
 
 def like(constant, x, xp):

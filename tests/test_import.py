@@ -1,0 +1,54 @@
+"""Importing audiofront imports no array framework, and the core traces under jax.jit."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import audiofront as af
+from helpers import tolerance_check
+
+
+def test_import_pulls_in_no_framework():
+    code = ("import sys, audiofront, numpy as np; audiofront.melspectrogram(np.zeros(4096));"
+            "heavy = [m for m in ('torch', 'jax', 'tensorflow', 'keras', 'cupy') if m in sys.modules];"
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    bare = subprocess.run([sys.executable, "-c", "import sys, audiofront; print('scipy' in sys.modules)"],
+                          capture_output=True, text=True, check=True)
+    assert bare.stdout.strip() == "False"  # scipy is imported when the NumPy FFT first needs it
+
+
+def test_public_api_is_keyword_only():
+    import inspect
+
+    for name in af.__all__:
+        obj = getattr(af, name)
+        if not callable(obj) or isinstance(obj, type):
+            continue
+        params = list(inspect.signature(obj).parameters.values())
+        kinds = {p.kind for p in params[1:]}
+        assert inspect.Parameter.POSITIONAL_OR_KEYWORD not in kinds or name in (
+            "get_window", "dct_matrix", "mel_frequencies"), name
+
+
+def test_melspectrogram_under_jax_jit():
+    jax = pytest.importorskip("jax")
+    y = np.random.default_rng(0).standard_normal((2, 8000)).astype(np.float32)
+    for method in ("fft", "dft"):
+        f = jax.jit(lambda a: af.power_to_db(af.melspectrogram(a, sr=16000, n_fft=512, method=method)))
+        tolerance_check(np.asarray(f(y)), af.power_to_db(af.melspectrogram(y, sr=16000, n_fft=512)),
+                        1e-5)
+    g = jax.jit(lambda S: af.istft(S, hop_length=128, length=8000))
+    tolerance_check(np.asarray(g(af.stft(jax.numpy.asarray(y), n_fft=512, hop_length=128))), y, 1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`")
+def test_melspectrogram_under_torch_compile_dynamic_batch():
+    torch = pytest.importorskip("torch")
+    f = torch.compile(lambda a: af.melspectrogram(a, sr=16000, n_fft=512), dynamic=True)
+    for batch in (2, 3):
+        y = np.random.default_rng(batch).standard_normal((batch, 8000)).astype(np.float32)
+        tolerance_check(f(torch.from_numpy(y)).numpy(), af.melspectrogram(y, sr=16000, n_fft=512), 1e-5)
