@@ -13,20 +13,10 @@ from ._docs import fill
 from .filterbanks import dct_matrix, log_filterbank, mel_filterbank
 from .framing import pad
 from .scaling import power_to_db
-from .spectral import spectrogram_frames
+from .spectral import apply_bands, spectrogram_frames
 
 __all__ = ["melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "mfcc",
            "logmel_to_mfcc", "delta"]
-
-
-def _filtered(P, filterbank, xp):
-    """Time-major power ``(..., frames, bins)`` through ``(bands, bins)`` -> ``(..., bands, frames)``."""
-    if filterbank.ndim != 2 or filterbank.shape[-1] != P.shape[-1]:
-        raise ParameterError(
-            f"The filterbank must have shape (n_bands, {P.shape[-1]}) for this spectrum. Received: "
-            f"filterbank of shape {tuple(filterbank.shape)}"
-        )
-    return xp.matrix_transpose(_backend.matmul_last(P, xp.matrix_transpose(filterbank), xp))
 
 
 def apply_filterbank(S, /, *, filterbank):
@@ -37,7 +27,7 @@ def apply_filterbank(S, /, *, filterbank):
     array, shape ``(..., n_bands, frames)``, the namespace, device and dtype of ``S``
     """
     xp, S = _checks.float_signal(S, "S", min_ndim=2)
-    return _filtered(xp.matrix_transpose(S), _backend.like(filterbank, S, xp), xp)
+    return xp.matrix_transpose(apply_bands(xp.matrix_transpose(S), _backend.like(filterbank, S, xp), xp))
 
 
 @fill
@@ -78,15 +68,18 @@ def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: in
     ((4, 2, 64, 44), dtype('float32'))
     """
     xp, y = _checks.float_signal(y)
-    P = spectrogram_frames(y, xp, power=power, n_fft=n_fft, hop_length=hop_length,
-                           win_length=win_length, window=window, center=center,
-                           pad_mode=pad_mode, method=method, dft_basis=dft_basis,
-                           check_finite=check_finite)
+    plan = None
     if mel_basis is None:
-        mel_basis = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax,
-                                   htk=htk, norm=norm, xp=xp, device=_backend.device_of(y),
-                                   dtype=y.dtype, _cache=True)
-    return _filtered(P, _backend.like(mel_basis, y, xp), xp)
+        mel_basis, plan = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+                                         fmax=fmax, htk=htk, norm=norm, xp=xp,
+                                         device=_backend.device_of(y), dtype=y.dtype,
+                                         _internal=True)
+    M = spectrogram_frames(y, xp, power=power, filterbank=_backend.like(mel_basis, y, xp),
+                           band_plan=plan,
+                           n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                           window=window, center=center, pad_mode=pad_mode, method=method,
+                           dft_basis=dft_basis, check_finite=check_finite)
+    return xp.matrix_transpose(M)
 
 
 @fill
@@ -121,16 +114,18 @@ def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
         {namespace_note}
     """
     xp, y = _checks.float_signal(y)
-    P = spectrogram_frames(y, xp, power=power, n_fft=n_fft, hop_length=hop_length,
-                           win_length=win_length, window=window, center=center,
-                           pad_mode=pad_mode, method=method, dft_basis=dft_basis,
-                           check_finite=check_finite)
+    plan = None
     if log_basis is None:
-        log_basis = log_filterbank(sr=sr, n_fft=n_fft, n_bins=n_bins,
-                                   bins_per_octave=bins_per_octave, fmin=fmin, spread=spread,
-                                   xp=xp, device=_backend.device_of(y), dtype=y.dtype,
-                                   _cache=True)
-    return _filtered(P, _backend.like(log_basis, y, xp), xp)
+        log_basis, plan = log_filterbank(sr=sr, n_fft=n_fft, n_bins=n_bins,
+                                         bins_per_octave=bins_per_octave, fmin=fmin,
+                                         spread=spread, xp=xp, device=_backend.device_of(y),
+                                         dtype=y.dtype, _internal=True)
+    L = spectrogram_frames(y, xp, power=power, filterbank=_backend.like(log_basis, y, xp),
+                           band_plan=plan,
+                           n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                           window=window, center=center, pad_mode=pad_mode, method=method,
+                           dft_basis=dft_basis, check_finite=check_finite)
+    return xp.matrix_transpose(L)
 
 
 @functools.lru_cache(maxsize=32)

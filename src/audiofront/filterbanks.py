@@ -168,7 +168,7 @@ def _mel_weights(*args):
 
 def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
                    fmin: float = 0.0, fmax: float | None = None, htk: bool = False,
-                   norm="slaney", xp=None, device=None, dtype=None, _cache: bool = False):
+                   norm="slaney", xp=None, device=None, dtype=None, _internal: bool = False):
     """Triangular mel filters, librosa.filters.mel's exactly.
 
     Parameters
@@ -216,9 +216,38 @@ def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
             f"{len(empty)} of the {n_mels} mel bands are empty (bands {list(empty[:8])}"
             f"{'...' if len(empty) > 8 else ''}): they fall between the FFT bins of n_fft={n_fft} "
             f"at sr={sr}. Use fewer mels, a larger n_fft, or a higher fmin.",
-            UserWarning, stacklevel=3 if _cache else 2,
+            UserWarning, stacklevel=3 if _internal else 2,
         )
-    return _backend.place(_mel_weights, args, xp=xp, device=device, dtype=dtype, cache=_cache)
+    return _placed(_mel_weights, args, xp, device, dtype, _internal)
+
+
+def _placed(build, args, xp, device, dtype, internal):
+    """A public builder's result: a fresh array, or for the library's own use
+    ``(shared cached array, band plan)``."""
+    if not internal:
+        return _backend.place(build, args, xp=xp, device=device, dtype=dtype, cache=False)
+    return (_backend.place(build, args, xp=xp, device=device, dtype=dtype),
+            band_plan(build, args))
+
+
+@functools.lru_cache(maxsize=64)
+def band_plan(build, args: tuple, group: int = 8):
+    """Where a sparse filterbank ``build(*args)`` is non-zero, by groups of rows.
+
+    Returns ``((row_start, row_stop, col_start, col_stop), ...)``: the filters of each group
+    of ``group`` rows are zero outside their column range, so applying the filterbank needs
+    only those products. Mel filters are triangles a few bins wide, and 8-band groups cover
+    about a tenth of the dense matrix. None when the groups would cover more than half of it.
+    """
+    weights = build(*args)
+    plan = []
+    for start in range(0, weights.shape[0], group):
+        stop = min(weights.shape[0], start + group)
+        used = np.flatnonzero(np.any(weights[start:stop] != 0, axis=0))
+        lo, hi = (int(used[0]), int(used[-1]) + 1) if used.size else (0, 0)
+        plan.append((start, stop, lo, hi))
+    covered = sum((stop - start) * (hi - lo) for start, stop, lo, hi in plan)
+    return tuple(plan) if covered <= 0.5 * weights.size else None
 
 
 @functools.lru_cache(maxsize=64)
@@ -238,7 +267,7 @@ def _log_host(sr, n_fft, n_bins, bins_per_octave, fmin, spread):
 
 def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
                    bins_per_octave: int = 12, fmin: float | None = None, spread: float = 0.125,
-                   xp=None, device=None, dtype=None, _cache: bool = False):
+                   xp=None, device=None, dtype=None, _internal: bool = False):
     """Log-frequency filters: kapre's ``filterbank_log`` (librosa 0.4's ``logfrequency``).
 
     Filter ``i`` is a log-normal window on the frequency axis, centred at
@@ -291,8 +320,8 @@ def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
             f"is above the Nyquist frequency {sr / 2.0} Hz. Reduce n_bins or fmin, or raise "
             f"bins_per_octave. Received: fmin={fmin}, n_bins={n_bins}, bins_per_octave={bins_per_octave}"
         )
-    return _backend.place(_log_host, (sr, n_fft, n_bins, bins_per_octave, fmin, spread), xp=xp,
-                          device=device, dtype=dtype, cache=_cache)
+    return _placed(_log_host, (sr, n_fft, n_bins, bins_per_octave, fmin, spread), xp, device,
+                   dtype, _internal)
 
 
 @functools.lru_cache(maxsize=32)
@@ -308,7 +337,7 @@ def _dct_host(n_out: int, n_in: int, norm: str | None) -> np.ndarray:
 
 
 def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", xp=None, device=None,
-               dtype=None, _cache: bool = False):
+               dtype=None):
     """The DCT-II as a matrix: ``dct_matrix(n_out, n_in) @ x`` is scipy's ``dct(x, type=2,
     norm=norm)[:n_out]`` along the first axis of ``x``.
 
@@ -333,4 +362,4 @@ def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", xp=None, de
     if norm not in ("ortho", None):
         raise ParameterError(f"norm must be 'ortho' or None. Received: norm={norm!r}")
     return _backend.place(_dct_host, (n_out, n_in, norm), xp=xp, device=device, dtype=dtype,
-                          cache=_cache)
+                          cache=False)

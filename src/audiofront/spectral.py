@@ -9,7 +9,7 @@ import numpy as np
 from . import _backend, _checks
 from ._checks import ParameterError, one_of, positive_float
 from ._docs import fill
-from .framing import frame_count, overlap_add, pad
+from .framing import PAD_MODES, frame_count, overlap_add, pad
 from .windows import _padded_host, _parse, stft_window
 
 __all__ = ["stft", "istft", "spectrogram", "magnitude", "phase", "dft_basis"]
@@ -66,11 +66,13 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
 # --- the shared STFT core --------------------------------------------------------------------
 
 def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode, method,
-               dft_basis, check_finite):
-    """The windowed spectrum of every frame, time-major: ``(..., frames, bins)``.
+               dft_basis, check_finite, then):
+    """``then(spectrum)`` for the windowed spectrum of every frame, time-major.
 
-    Returns a complex array (method 'fft') or a (real, imaginary) pair of real arrays
-    (method 'dft'), so that power spectra never need a complex dtype on the 'dft' path.
+    ``spectrum`` is ``(..., frames, bins)``: a complex array (method 'fft') or a (real,
+    imaginary) pair of real arrays (method 'dft'), so that power spectra never need a complex
+    dtype on the 'dft' path. The work runs in blocks of frames where the backend gains from
+    it (see ``_backend.map_frames``), so ``then`` must act on each frame independently.
     """
     n_fft, hop_length, win_length = _checks.hop_and_window(n_fft, hop_length, win_length)
     one_of(method, "method", METHODS)
@@ -79,7 +81,7 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
     if center:
         y = pad(y, n_fft // 2, n_fft // 2, mode=pad_mode, xp=xp)
     else:
-        one_of(pad_mode, "pad_mode", ("constant", "reflect", "edge", "wrap"))
+        one_of(pad_mode, "pad_mode", PAD_MODES)
     n = y.shape[-1]
     if n < n_fft:
         raise ParameterError(
@@ -91,34 +93,44 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
     n_bins = n_fft // 2 + 1
     if method == "fft":
         w = stft_window(window, win_length, n_fft, y, xp)
-        return _backend.rfft(frames * w, n_fft, xp)
-    if dft_basis is None:
-        if isinstance(window, (str, tuple)):
-            name, beta = _parse(window, 12.0)
-            basis = _backend.place(_dft_host, (n_fft, name, beta, win_length), xp=xp,
-                                   device=_backend.device_of(y), dtype=y.dtype)
-        else:
-            plain = _backend.place(_dft_host, (n_fft,), xp=xp, device=_backend.device_of(y),
-                                   dtype=y.dtype)
-            basis = stft_window(window, win_length, n_fft, y, xp)[:, None] * plain
+
+        def transform(block):
+            return _backend.rfft(block * w, n_fft, xp)
     else:
+        basis = _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis)
+
+        def transform(block):
+            parts = _backend.matmul_last(block, basis, xp)
+            return parts[..., :n_bins], parts[..., n_bins:]
+
+    return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
+
+
+def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
+    """The windowed basis for method 'dft': the caller's, or built (and cached) from the window."""
+    n_bins = n_fft // 2 + 1
+    if dft_basis is not None:
         basis = _backend.like(dft_basis, y, xp)
         if tuple(basis.shape) != (n_fft, 2 * n_bins):
             raise ParameterError(
                 f"dft_basis must have shape (n_fft, 2 * (1 + n_fft // 2)) = {(n_fft, 2 * n_bins)}. "
                 f"Received: dft_basis of shape {tuple(basis.shape)}"
             )
-    parts = _backend.matmul_last(frames, basis, xp)
-    return parts[..., :n_bins], parts[..., n_bins:]
+        return basis
+    where = {"xp": xp, "device": _backend.device_of(y), "dtype": y.dtype}
+    if isinstance(window, (str, tuple)):
+        name, beta = _parse(window, 12.0)
+        return _backend.place(_dft_host, (n_fft, name, beta, win_length), **where)
+    plain = _backend.place(_dft_host, (n_fft,), **where)
+    return stft_window(window, win_length, n_fft, y, xp)[:, None] * plain
 
 
 def _power(spec, power: float, xp):
     """``|spec| ** power`` for a complex array or a (real, imaginary) pair."""
     if isinstance(spec, tuple):
-        re, im = spec
+        squared = spec[0] ** 2 + spec[1] ** 2
     else:
-        re, im = xp.real(spec), xp.imag(spec)
-    squared = re * re + im * im
+        squared = _backend.abs_squared(spec, xp)
     if power == 2.0:
         return squared
     if power == 1.0:
@@ -126,10 +138,48 @@ def _power(spec, power: float, xp):
     return squared ** (power / 2.0)
 
 
-def spectrogram_frames(y, xp, *, power, **stft_params):
-    """``|STFT| ** power``, time-major ``(..., frames, bins)``; shared by the features."""
+def check_filterbank(filterbank, n_bins: int) -> None:
+    """Raise unless ``filterbank`` is ``(n_bands, n_bins)``."""
+    if filterbank.ndim != 2 or filterbank.shape[-1] != n_bins:
+        raise ParameterError(
+            f"The filterbank must have shape (n_bands, {n_bins}) for this spectrum. Received: "
+            f"filterbank of shape {tuple(filterbank.shape)}"
+        )
+
+
+def apply_bands(P, filterbank, xp, band_plan=None):
+    """Time-major ``(..., frames, bins)`` through a ``(bands, bins)`` filterbank.
+
+    With a ``band_plan`` (see ``filterbanks.band_plan``), backends that gain from it multiply
+    only the non-zero blocks of the filterbank; the result is the same.
+    """
+    check_filterbank(filterbank, P.shape[-1])
+    if band_plan is None or not _backend.prefers_block_sparse(xp):
+        return _backend.matmul_last(P, xp.matrix_transpose(filterbank), xp)
+    parts = [_backend.matmul_last(P[..., lo:hi], xp.matrix_transpose(filterbank[start:stop, lo:hi]), xp)
+             for start, stop, lo, hi in band_plan]
+    return xp.concat(parts, axis=-1)
+
+
+def spectrogram_frames(y, xp, *, power, filterbank=None, band_plan=None, **stft_params):
+    """``|STFT| ** power``, optionally through ``filterbank``: time-major ``(..., frames, bins)``
+    (or ``bands``). The features are built on this."""
     power = positive_float(power, "power")
-    return _power(_stft_core(y, xp, **stft_params), power, xp)
+    if filterbank is not None:  # check the shape before any work
+        check_filterbank(filterbank, _checks.positive_int(stft_params["n_fft"], "n_fft") // 2 + 1)
+
+    def then(spec):
+        P = _power(spec, power, xp)
+        return P if filterbank is None else apply_bands(P, filterbank, xp, band_plan)
+
+    return _stft_core(y, xp, then=then, **stft_params)
+
+
+def _as_complex(spec, xp):
+    if not isinstance(spec, tuple):
+        return spec
+    cdtype = _backend.complex_dtype(xp, spec[0].dtype)
+    return xp.astype(spec[0], cdtype) + 1j * xp.astype(spec[1], cdtype)
 
 
 # --- public functions ------------------------------------------------------------------------
@@ -164,10 +214,8 @@ def stft(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
     xp, y = _checks.float_signal(y)
     spec = _stft_core(y, xp, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                       window=window, center=center, pad_mode=pad_mode, method=method,
-                      dft_basis=dft_basis, check_finite=check_finite)
-    if isinstance(spec, tuple):
-        cdtype = _backend.complex_dtype(xp, y.dtype)
-        spec = xp.astype(spec[0], cdtype) + 1j * xp.astype(spec[1], cdtype)
+                      dft_basis=dft_basis, check_finite=check_finite,
+                      then=lambda spec: _as_complex(spec, xp))
     return xp.matrix_transpose(spec)
 
 
