@@ -1,0 +1,227 @@
+"""Core throughput: stft, melspectrogram and power_to_db, audiofront beside its peers.
+
+Workload (issue #2): a batch of 16 clips x 10 s at 22.05 kHz, float32, n_fft 2048, hop 512,
+128 mels. Every implementation runs in the same process, interleaved round by round so that
+a noisy neighbour slows all of them alike; the table gives medians. Peak memory is measured
+with tracemalloc for the NumPy-based implementations.
+
+    python benchmarks/core.py            # prints the table and rewrites its section of RESULTS.md
+    python benchmarks/core.py --rounds 30 --device cuda
+
+Peers that are not installed are skipped (tf.signal needs tensorflow, nnAudio needs nnAudio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from _results import write_section  # noqa: E402
+
+SR, SECONDS, BATCH, N_FFT, HOP, N_MELS = 22050, 10, 16, 2048, 512, 128
+AUDIO_SECONDS = BATCH * SECONDS
+
+
+def signal():
+    return np.random.default_rng(0).standard_normal((BATCH, SR * SECONDS)).astype(np.float32)
+
+
+def _sync(device):
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def implementations(device: str = "cpu", only: tuple[str, ...] | None = None):
+    """name -> {op: zero-argument callable}, with the inputs already on the device.
+
+    ``only``: name prefixes to build (a peak-memory child builds one, importing nothing else).
+    """
+    import audiofront as af
+
+    def wanted(name):
+        return only is None or name.startswith(only)
+
+    y = signal()
+    out = {}
+    if device == "cpu" and (wanted("librosa") or wanted("audiofront-numpy")):
+        import librosa
+
+        out["librosa"] = {
+            "stft": lambda: librosa.stft(y, n_fft=N_FFT, hop_length=HOP),
+            "melspectrogram": lambda: librosa.feature.melspectrogram(
+                y=y, sr=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS),
+        }
+        M = af.melspectrogram(y, sr=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS)
+        out["librosa"]["power_to_db"] = lambda: np.stack([librosa.power_to_db(m) for m in M])
+        out["audiofront-numpy"] = {
+            "stft": lambda: af.stft(y, n_fft=N_FFT, hop_length=HOP),
+            "melspectrogram": lambda: af.melspectrogram(y, sr=SR, n_fft=N_FFT, hop_length=HOP,
+                                                        n_mels=N_MELS),
+            "power_to_db": lambda: af.power_to_db(M),
+        }
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    if torch is not None and (wanted("torch") or wanted("audiofront-torch") or wanted("nnAudio")):
+        t = torch.from_numpy(y).to(device)
+        Mt = torch.from_numpy(af.melspectrogram(y, n_mels=N_MELS)).to(device)
+        window = torch.hann_window(N_FFT, device=device)
+        fb = torch.from_numpy(af.mel_filterbank(sr=SR, n_fft=N_FFT, n_mels=N_MELS)
+                              .astype(np.float32)).to(device)
+
+        def hand_stft():
+            return torch.stft(t, N_FFT, HOP, window=window, center=True, pad_mode="constant",
+                              return_complex=True)
+
+        def hand_mel():
+            S = hand_stft()
+            return fb @ (S.real ** 2 + S.imag ** 2)
+
+        def hand_db():
+            log = 10.0 * torch.log10(torch.clamp(Mt, min=1e-10))
+            return torch.maximum(log, log.amax(dim=(-2, -1), keepdim=True) - 80.0)
+
+        out[f"torch.stft + matmul ({device})"] = {"stft": hand_stft, "melspectrogram": hand_mel,
+                                                  "power_to_db": hand_db}
+        out[f"audiofront-torch ({device})"] = {
+            "stft": lambda: af.stft(t, n_fft=N_FFT, hop_length=HOP),
+            "melspectrogram": lambda: af.melspectrogram(t, sr=SR, n_fft=N_FFT, hop_length=HOP,
+                                                        n_mels=N_MELS),
+            "power_to_db": lambda: af.power_to_db(Mt),
+        }
+        try:
+            from nnAudio import features as nn_features
+
+            layer = nn_features.MelSpectrogram(sr=SR, n_fft=N_FFT, hop_length=HOP,
+                                               n_mels=N_MELS, verbose=False).to(device)
+            stft_layer = nn_features.STFT(n_fft=N_FFT, hop_length=HOP, sr=SR, output_format="Complex",
+                                          verbose=False).to(device)
+            out[f"nnAudio ({device})"] = {"stft": lambda: stft_layer(t),
+                                          "melspectrogram": lambda: layer(t)}
+        except Exception as exc:  # not installed, or incompatible with this torch
+            print(f"nnAudio skipped: {exc!r}", file=sys.stderr)
+    if device == "cpu" and wanted("tf.signal"):
+        try:
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+            import tensorflow as tf
+
+            ytf = tf.constant(y)
+            fbt = tf.constant(af.mel_filterbank(sr=SR, n_fft=N_FFT, n_mels=N_MELS)
+                              .astype(np.float32).T)
+
+            def tf_stft():
+                padded = tf.pad(ytf, [[0, 0], [N_FFT // 2, N_FFT // 2]])
+                return tf.signal.stft(padded, N_FFT, HOP, fft_length=N_FFT,
+                                      window_fn=tf.signal.hann_window)
+
+            def tf_mel():
+                S = tf_stft()
+                return tf.tensordot(tf.math.real(S) ** 2 + tf.math.imag(S) ** 2, fbt, 1)
+
+            out["tf.signal"] = {"stft": tf_stft, "melspectrogram": tf_mel}
+        except ImportError as exc:
+            print(f"tf.signal skipped: {exc!r}", file=sys.stderr)
+    return {k: v for k, v in out.items() if wanted(k)}
+
+
+def time_all(impls, rounds: int, device: str):
+    """Median and best seconds per (implementation, op), in a shuffled order each round."""
+    keys = [(name, op) for name, ops in impls.items() for op in ops]
+    times = {key: [] for key in keys}
+    for name, op in keys:  # warm-up: imports, caches, kernel selection
+        impls[name][op]()
+    order = np.random.default_rng(0)
+    for _ in range(rounds):
+        for i in order.permutation(len(keys)):
+            name, op = keys[i]
+            _sync(device)
+            start = time.perf_counter()
+            impls[name][op]()
+            _sync(device)
+            times[(name, op)].append(time.perf_counter() - start)
+    return {key: (float(np.median(v)), float(np.min(v))) for key, v in times.items()}
+
+
+def peak_memory(fn):
+    """Peak bytes allocated through NumPy (and Python) during one call, in MB.
+
+    tracemalloc sees every NumPy allocation, so this is exact for librosa and
+    audiofront-numpy; torch's and TensorFlow's CPU allocators bypass it (shown as "-").
+    """
+    import tracemalloc
+
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2 ** 20
+
+
+def versions():
+    mods = {}
+    for mod in ("numpy", "scipy", "librosa", "torch", "tensorflow", "nnAudio", "audiofront"):
+        try:
+            mods[mod] = __import__(mod).__version__
+        except Exception:
+            pass
+    return ", ".join(f"{k} {v}" for k, v in mods.items())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (torch peers only)")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--only", help="comma-separated name prefixes of the implementations to run")
+    args = parser.parse_args()
+
+    impls = implementations(args.device)
+    if args.only:
+        keep = tuple(p.strip() for p in args.only.split(","))
+        impls = {k: v for k, v in impls.items() if k.startswith(keep)}
+    med = time_all(impls, args.rounds, args.device)
+    lines = [
+        f"Batch {BATCH} x {SECONDS} s at {SR} Hz, float32, n_fft {N_FFT}, hop {HOP}, {N_MELS} mels; "
+        f"median (and best) of {args.rounds} rounds, every implementation once per round in a "
+        f"shuffled order; throughput from the median, in seconds of audio per second (x real "
+        f"time). Peak MB: the most memory allocated at once through NumPy during one call "
+        f"(tracemalloc; torch and TensorFlow allocate outside its view: -). The input is "
+        f"{BATCH * SR * SECONDS * 4 / 2 ** 20:.0f} MB.",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; {versions()}.",
+        "",
+    ]
+    for op in ("stft", "melspectrogram", "power_to_db"):
+        ref = med.get(("librosa", op))
+        lines += [f"**{op}**", "",
+                  "| implementation | median ms (best) | x real time | vs librosa | peak MB |",
+                  "|---|---:|---:|---:|---:|"]
+        rows = sorted(((name, m) for (name, o), m in med.items() if o == op), key=lambda r: r[1][0])
+        for name, (m, best) in rows:
+            numpy_based = name in ("librosa", "audiofront-numpy")
+            mem = peak_memory(impls[name][op]) if numpy_based and not args.no_memory else None
+            ratio = f"{ref[0] / m:.2f}x" if ref else "-"
+            mem_s = f"{mem:.0f}" if mem is not None else "-"
+            lines.append(f"| {name} | {m * 1e3:.1f} ({best * 1e3:.1f}) | {AUDIO_SECONDS / m:,.0f} "
+                         f"| {ratio} | {mem_s} |")
+        lines.append("")
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        write_section(f"Core ({args.device})", text)
+
+
+if __name__ == "__main__":
+    main()
