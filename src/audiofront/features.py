@@ -258,8 +258,8 @@ def delta(data, /, *, width: int = 9, order: int = 1, axis: int = -1, mode: str 
     Examples
     --------
     >>> import numpy as np, audiofront as af
-    >>> af.delta(np.arange(10.0) ** 2, width=3)
-    array([ 1.,  2.,  4.,  6.,  8., 10., 12., 14., 16., 17.])
+    >>> af.delta(np.arange(10.0) ** 2, width=3)  # d/dt t**2 = 2t; a line fitted at the edges
+    array([ 2.,  2.,  4.,  6.,  8., 10., 12., 14., 16., 16.])
     """
     xp, data = _checks.float_signal(data, "data")
     width = positive_int(width, "width")
