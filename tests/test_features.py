@@ -119,3 +119,40 @@ def test_trainable_style_constants_are_used(xp, batch):
     basis = af.dft_basis(n_fft=2048, xp=xp.xp, device=xp.device, dtype=xp.xp.float32)
     out = af.melspectrogram(xp.asarray(batch), method="dft", mel_basis=fb, dft_basis=basis)
     tolerance_check(to_numpy(out), af.melspectrogram(batch, n_mels=32), 1e-5)
+
+
+@pytest.mark.parametrize("feature", [
+    lambda y, sr: af.melspectrogram(y, sr=sr),
+    lambda y, sr: af.log_frequency_spectrogram(y, sr=sr, fmin=60.0, n_bins=72),
+    lambda y, sr: af.mfcc(y, sr=sr),
+    lambda y, sr: af.delta(af.mfcc(y, sr=sr)),
+], ids=["mel", "logfreq", "mfcc", "delta"])
+def test_float32_within_1e4_of_float64(recordings, feature):
+    y, sr = recordings["music_vibeace_22k_mono.flac"]
+    out64 = feature(y, sr)
+    out32 = feature(y.astype(np.float32), sr)
+    assert out32.dtype == np.float32 and out64.dtype == np.float64
+    tolerance_check(out32, out64, 1e-4, "float32 vs float64")
+
+
+def test_half_precision_is_computed_in_float32(rng):
+    y = rng.standard_normal((2, 4000)).astype(np.float16)
+    out = af.melspectrogram(y, sr=16000, n_fft=512)
+    assert out.dtype == np.float32
+    tolerance_check(out, af.melspectrogram(y.astype(np.float32), sr=16000, n_fft=512), 1e-6)
+
+
+def test_constants_are_built_once_and_placed_once(xp, batch):
+    from audiofront import _backend, filterbanks
+
+    filterbanks._mel_host.cache_clear()
+    af.melspectrogram(xp.asarray(batch), n_mels=48)
+    af.melspectrogram(xp.asarray(batch), n_mels=48)
+    info = filterbanks._mel_host.cache_info()
+    assert info.misses == 1 and info.hits >= 1
+    args = (22050.0, 2048, 48, 0.0, 11025.0, False, "slaney")
+    placed = _backend.place(filterbanks._mel_weights, args, xp=xp.xp, device=xp.device,
+                            dtype=xp.xp.float32)
+    again = _backend.place(filterbanks._mel_weights, args, xp=xp.xp, device=xp.device,
+                           dtype=xp.xp.float32)
+    assert placed is again

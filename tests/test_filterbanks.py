@@ -9,7 +9,7 @@ import scipy.fft
 from hypothesis import given, settings, strategies as st
 
 import audiofront as af
-from helpers import assert_like, tolerance_check
+from helpers import assert_like
 
 
 @pytest.mark.parametrize("htk", [False, True])

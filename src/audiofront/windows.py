@@ -113,11 +113,6 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
                           dtype=dtype, cache=False)
 
 
-def window_host_padded(window, win_length: int, n_fft: int) -> np.ndarray:
-    """The named periodic window of ``win_length`` centred in ``n_fft`` samples (float64 NumPy)."""
-    return _padded_host(*_parse(window, 12.0), win_length, n_fft)
-
-
 @functools.lru_cache(maxsize=64)
 def _padded_host(name: str, beta: float, win_length: int, n_fft: int) -> np.ndarray:
     out = np.zeros(n_fft)
