@@ -17,13 +17,12 @@ import argparse
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _results import write_section  # noqa: E402
+from _harness import table, time_all, versions, write_section  # noqa: E402
 
 SR, SECONDS, BATCH, N_FFT, HOP, N_MELS = 22050, 10, 16, 2048, 512, 128
 AUDIO_SECONDS = BATCH * SECONDS
@@ -31,13 +30,6 @@ AUDIO_SECONDS = BATCH * SECONDS
 
 def signal():
     return np.random.default_rng(0).standard_normal((BATCH, SR * SECONDS)).astype(np.float32)
-
-
-def _sync(device):
-    if device.startswith("cuda"):
-        import torch
-
-        torch.cuda.synchronize()
 
 
 def implementations(device: str = "cpu", only: tuple[str, ...] | None = None):
@@ -134,24 +126,6 @@ def implementations(device: str = "cpu", only: tuple[str, ...] | None = None):
     return {k: v for k, v in out.items() if wanted(k)}
 
 
-def time_all(impls, rounds: int, device: str):
-    """Median and best seconds per (implementation, op), in a shuffled order each round."""
-    keys = [(name, op) for name, ops in impls.items() for op in ops]
-    times = {key: [] for key in keys}
-    for name, op in keys:  # warm-up: imports, caches, kernel selection
-        impls[name][op]()
-    order = np.random.default_rng(0)
-    for _ in range(rounds):
-        for i in order.permutation(len(keys)):
-            name, op = keys[i]
-            _sync(device)
-            start = time.perf_counter()
-            impls[name][op]()
-            _sync(device)
-            times[(name, op)].append(time.perf_counter() - start)
-    return {key: (float(np.median(v)), float(np.min(v))) for key, v in times.items()}
-
-
 def peak_memory(fn):
     """Peak bytes allocated through NumPy (and Python) during one call, in MB.
 
@@ -166,16 +140,6 @@ def peak_memory(fn):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2 ** 20
-
-
-def versions():
-    mods = {}
-    for mod in ("numpy", "scipy", "librosa", "torch", "tensorflow", "nnAudio", "audiofront"):
-        try:
-            mods[mod] = __import__(mod).__version__
-        except Exception:
-            pass
-    return ", ".join(f"{k} {v}" for k, v in mods.items())
 
 
 def main():
@@ -200,23 +164,15 @@ def main():
         f"(tracemalloc; torch and TensorFlow allocate outside its view: -). The input is "
         f"{BATCH * SR * SECONDS * 4 / 2 ** 20:.0f} MB.",
         "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; {versions()}.",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; {versions('numpy', 'scipy', 'librosa', 'torch', 'tensorflow', 'nnAudio')}.",
         "",
     ]
     for op in ("stft", "melspectrogram", "power_to_db"):
-        ref = med.get(("librosa", op))
-        lines += [f"**{op}**", "",
-                  "| implementation | median ms (best) | x real time | vs librosa | peak MB |",
-                  "|---|---:|---:|---:|---:|"]
-        rows = sorted(((name, m) for (name, o), m in med.items() if o == op), key=lambda r: r[1][0])
-        for name, (m, best) in rows:
+        def memory(name, op=op):
             numpy_based = name in ("librosa", "audiofront-numpy")
-            mem = peak_memory(impls[name][op]) if numpy_based and not args.no_memory else None
-            ratio = f"{ref[0] / m:.2f}x" if ref else "-"
-            mem_s = f"{mem:.0f}" if mem is not None else "-"
-            lines.append(f"| {name} | {m * 1e3:.1f} ({best * 1e3:.1f}) | {AUDIO_SECONDS / m:,.0f} "
-                         f"| {ratio} | {mem_s} |")
-        lines.append("")
+            return peak_memory(impls[name][op]) if numpy_based and not args.no_memory else None
+
+        lines += table(med, op, AUDIO_SECONDS, "librosa", memory)
     text = "\n".join(lines)
     print(text)
     if not args.no_write:

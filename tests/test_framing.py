@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 import audiofront as af
 from audiofront.framing import pad
-from helpers import assert_like
+from helpers import assert_like, to_numpy
 
 
 def _frames_reference(x, length, hop, pad_end):
@@ -70,3 +70,19 @@ def test_frame_count_conventions():
     assert af.frame_count(22050, frame_length=2048, hop_length=512) == 1 + 20002 // 512  # 40
     assert af.frame_count(22050, frame_length=2048, hop_length=512, pad_end=True) == 44
     assert af.frame_count(100, frame_length=2048, hop_length=512) == 0
+
+
+def test_mask_stripes(xp):
+    S = np.ones((2, 3, 5, 8), dtype=np.float32)
+    start = np.array([[0, 2, 7], [1, 1, 3]])
+    width = np.array([[2, 0, 3], [1, 4, 2]])
+    out = af.mask_stripes(xp.asarray(S), start=xp.asarray(start), width=xp.asarray(width), axis=-1)
+    got = assert_like(out, xp, dtype=xp.xp.float32, shape=S.shape)
+    expected = S.copy()
+    for i in np.ndindex(2, 3):
+        expected[i][:, start[i]:start[i] + width[i]] = 0
+    np.testing.assert_array_equal(got, expected)
+    out = af.mask_stripes(xp.asarray(S), start=1, width=2, axis=-2, value=-1.0)
+    expected = S.copy()
+    expected[..., 1:3, :] = -1
+    np.testing.assert_array_equal(to_numpy(out), expected)

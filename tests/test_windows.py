@@ -35,3 +35,12 @@ def test_unknown_window(bad):
         af.get_window(bad, 16)
     with pytest.raises(af.ParameterError, match="window"):
         af.stft(np.zeros(100), n_fft=16, window=bad)
+
+
+def test_window_centred_in_n_fft():
+    w = af.get_window("hann", 300, n_fft=512)
+    assert w.shape == (512,)
+    np.testing.assert_array_equal(w[106:406], af.get_window("hann", 300))
+    assert not w[:106].any() and not w[406:].any()
+    with pytest.raises(af.ParameterError, match="n_fft=200"):
+        af.get_window("hann", 300, n_fft=200)

@@ -7,8 +7,9 @@ librosa's parameters, defaults and numbers. Importing audiofront imports no arra
 
 from ._checks import ParameterError
 from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
+from .augment import mask_stripes
 from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,
-                       melspectrogram, mfcc)
+                       melspectrogram, mfcc, mfcc_basis)
 from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank,
                           mel_filterbank, mel_frequencies, mel_to_hz)
 from .framing import frame, frame_count, overlap_add
@@ -26,7 +27,7 @@ __all__ = [
     "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "mel_filterbank",
     "log_filterbank", "dct_matrix",
     "melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "mfcc",
-    "logmel_to_mfcc", "delta",
+    "logmel_to_mfcc", "mfcc_basis", "delta", "mask_stripes",
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
 ]

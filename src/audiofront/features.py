@@ -16,7 +16,7 @@ from .scaling import power_to_db
 from .spectral import apply_bands, spectrogram_frames
 
 __all__ = ["melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "mfcc",
-           "logmel_to_mfcc", "delta"]
+           "logmel_to_mfcc", "mfcc_basis", "delta"]
 
 
 def apply_filterbank(S, /, *, filterbank):
@@ -137,6 +137,23 @@ def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarra
     return basis
 
 
+def mfcc_basis(n_mfcc: int = 20, n_mels: int = 128, *, norm: str | None = "ortho",
+               lifter: float = 0.0, xp=None, device=None, dtype=None, _cache: bool = False):
+    """The ``(n_mfcc, n_mels)`` matrix that maps a log-mel spectrogram to MFCCs.
+
+    The DCT-II of :func:`dct_matrix` with librosa's cepstral liftering folded in (row ``k``
+    scaled by ``1 + (lifter / 2) sin(pi (k + 1) / lifter)`` when ``lifter > 0``).
+
+    Returns
+    -------
+    array, shape ``(n_mfcc, n_mels)``; float64 NumPy unless ``xp`` / ``dtype`` say otherwise
+    """
+    lifter = _checks.positive_float(lifter, "lifter", allow_zero=True)
+    dct_matrix(n_mfcc, n_mels, norm=norm)  # validates n_mfcc, n_mels and norm
+    return _backend.place(_lifted_dct_host, (n_mfcc, n_mels, norm, lifter), xp=xp,
+                          device=device, dtype=dtype, cache=_cache)
+
+
 def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lifter: float = 0.0,
                    dct_basis=None):
     """MFCCs from a log-power mel spectrogram: the DCT-II over the mel axis, librosa's.
@@ -161,11 +178,8 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
     """
     xp, S_db = _checks.float_signal(S_db, "S_db", min_ndim=2)
     if dct_basis is None:
-        lifter = _checks.positive_float(lifter, "lifter", allow_zero=True)
-        n_mels = S_db.shape[-2]
-        dct_matrix(n_mfcc, n_mels, norm=norm)  # validates n_mfcc and norm
-        dct_basis = _backend.place(_lifted_dct_host, (n_mfcc, n_mels, norm, lifter), xp=xp,
-                                   device=_backend.device_of(S_db), dtype=S_db.dtype)
+        dct_basis = mfcc_basis(n_mfcc, S_db.shape[-2], norm=norm, lifter=lifter, xp=xp,
+                               device=_backend.device_of(S_db), dtype=S_db.dtype, _cache=True)
     return _backend.like(dct_basis, S_db, xp) @ S_db
 
 

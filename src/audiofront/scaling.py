@@ -22,13 +22,15 @@ def _example_axes(S):
 
 def _reference(S, ref, xp):
     """|ref| as a number, or ``ref(S)`` per example (keepdims) for a callable."""
-    if callable(ref):
+    by_max = (isinstance(ref, str) and ref == "max") or (
+        callable(ref) and (ref in (np.max, np.amax) or getattr(ref, "__name__", None) in ("max", "amax")))
+    if by_max or callable(ref):
         axes = _example_axes(S)
-        if ref in (np.max, np.amax) or getattr(ref, "__name__", None) in ("max", "amax"):
+        if by_max:
             return xp.max(S, axis=axes, keepdims=True) if axes else S
         return xp.abs(ref(S, axis=axes, keepdims=True))
     if isinstance(ref, bool) or not isinstance(ref, (int, float, np.floating, np.integer)):
-        raise ParameterError(f"ref must be a number or a callable such as np.max. Received: ref={ref!r}")
+        raise ParameterError(f"ref must be a number, 'max', or a callable such as np.max. Received: ref={ref!r}")
     return abs(float(ref))
 
 
@@ -43,11 +45,12 @@ def power_to_db(S, /, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80
     ----------
     S : array, shape ``(..., freq, frames)``, real floating point
         Power values (e.g. ``|STFT| ** 2`` or a mel spectrogram).
-    ref : float or callable
-        The value that maps to 0 dB. A number (default 1.0), or a callable that finds it from
-        each example: it is called as ``ref(S, axis=(-2, -1), keepdims=True)``; ``np.max`` (or
-        any function named ``max``) is computed with the input's own namespace, so
-        ``ref=np.max`` works on torch and CuPy arrays too.
+    ref : float, 'max' or callable
+        The value that maps to 0 dB. A number (default 1.0), ``'max'`` (each example's
+        maximum), or a callable that finds it from each example: it is called as
+        ``ref(S, axis=(-2, -1), keepdims=True)``; ``np.max`` (or any function named ``max``)
+        means ``'max'`` and is computed with the input's own namespace, so ``ref=np.max``
+        works on torch and CuPy arrays too.
     amin : float > 0
         Floor applied to ``S`` and ``ref`` before the logarithm. Default 1e-10.
     top_db : float >= 0 or None

@@ -40,7 +40,8 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     Parameters
     ----------
     n_fft, win_length, window
-        As for :func:`stft` (``window`` by name here).
+        As for :func:`stft`: a window name, ``(name, beta)``, or an array of ``win_length``
+        (or ``n_fft``) samples.
     xp, device, dtype
         Where to place it; default a float64 NumPy array.
 
@@ -49,7 +50,7 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     array, shape ``(n_fft, 2 * (1 + n_fft // 2))``
         Columns ``[:n_bins]`` are ``w[n] cos(2 pi k n / n_fft)`` and ``[n_bins:]`` are
         ``-w[n] sin(2 pi k n / n_fft)``, so ``frames @ basis`` gives the real and imaginary
-        parts of the windowed spectrum.
+        parts of the windowed spectrum. A fresh array (e.g. to make a trainable parameter).
 
     Examples
     --------
@@ -58,8 +59,13 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     (8, 10)
     """
     n_fft, _, win_length = _checks.hop_and_window(n_fft, 1, win_length)
-    name, beta = _parse(window, 12.0)
-    return _backend.place(_dft_host, (n_fft, name, beta, win_length), xp=xp, device=device,
+    if isinstance(window, (str, tuple)):
+        name, beta = _parse(window, 12.0)
+        return _backend.place(_dft_host, (n_fft, name, beta, win_length), xp=xp, device=device,
+                              dtype=dtype, cache=False)
+    host = np.asarray(window, dtype=np.float64)
+    w = stft_window(host, win_length, n_fft, host, _backend.array_namespace(host))
+    return _backend.place(lambda: w[:, None] * _dft_host(n_fft), (), xp=xp, device=device,
                           dtype=dtype, cache=False)
 
 

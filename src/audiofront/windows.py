@@ -75,7 +75,7 @@ def _parse(window, beta):
 
 
 def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: float = 12.0,
-               xp=None, device=None, dtype=None):
+               n_fft: int | None = None, xp=None, device=None, dtype=None):
     """A window of ``n`` samples.
 
     Parameters
@@ -92,13 +92,16 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
         do; False gives the symmetric window, for filter design.
     beta : float >= 0
         Kaiser shape parameter; default 12.0 (torch and tf.signal's default).
+    n_fft : int >= n or None
+        Centre the window in ``n_fft`` samples, zeros either side (``(n_fft - n) // 2`` on the
+        left), as the STFT does with a window shorter than its FFT. Periodic windows only.
     xp, device, dtype
         Place the result: an array-API namespace, a device of it and a dtype. With ``xp=None``
         (default) a float64 NumPy array is returned.
 
     Returns
     -------
-    array, shape ``(n,)``
+    array, shape ``(n,)`` (or ``(n_fft,)``)
         float64 NumPy array, or ``dtype`` (default: the namespace's default float) in ``xp``.
 
     Examples
@@ -109,8 +112,15 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
     """
     name, beta = _parse(window, beta)
     n = positive_int(n, "n")
-    return _backend.place(_window_host, (name, n, bool(periodic), beta), xp=xp, device=device,
-                          dtype=dtype, cache=False)
+    where = {"xp": xp, "device": device, "dtype": dtype, "cache": False}
+    if n_fft is None:
+        return _backend.place(_window_host, (name, n, bool(periodic), beta), **where)
+    if positive_int(n_fft, "n_fft") < n or not periodic:
+        raise ParameterError(
+            f"n_fft centres a periodic window of n <= n_fft samples. Received: n={n}, "
+            f"n_fft={n_fft}, periodic={periodic}"
+        )
+    return _backend.place(_padded_host, (name, beta, n, n_fft), **where)
 
 
 @functools.lru_cache(maxsize=64)

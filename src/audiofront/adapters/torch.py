@@ -1,0 +1,426 @@
+"""audiofront as ``torch.nn`` modules.
+
+Each module holds its constants (window, DFT basis, filterbank) as non-persistent buffers, or
+as ``nn.Parameter`` when asked to learn them, and its ``forward`` calls the core function with
+them. So ``.to(device)``, ``.double()``, autograd, ``torch.compile`` and export all work, and
+the numbers are the core's. Inputs are ``(..., time)``; spectral outputs ``(..., freq,
+frames)``, or ``(..., frames, freq)`` with ``layout='time_freq'``. float16 / bfloat16 input is
+computed in float32 and returned in its own dtype (complex outputs stay complex64).
+
+>>> import torch
+>>> from audiofront.adapters.torch import MelSpectrogram
+>>> MelSpectrogram(sr=16000, n_fft=512, n_mels=40)(torch.zeros(2, 16000)).shape
+torch.Size([2, 40, 126])
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import array_api_compat
+import torch
+from torch import nn
+
+import audiofront as af
+from .. import _checks
+from .._checks import ParameterError, one_of
+from ..framing import PAD_MODES
+
+__all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
+           "LogFrequencySpectrogram", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
+           "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment"]
+
+XP = array_api_compat.array_namespace(torch.empty(0))
+LAYOUTS = ("freq_time", "time_freq")
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def _in_float32(forward):
+    """Run ``forward`` in float32 for half-precision input; cast real outputs back."""
+
+    @functools.wraps(forward)
+    def wrapper(self, x, *args, **kwargs):
+        low = isinstance(x, torch.Tensor) and x.dtype in _LOW_PRECISION
+        out = forward(self, x.float() if low else x, *args, **kwargs)
+        if low and out.is_floating_point():
+            out = out.to(x.dtype)
+        return out
+
+    return wrapper
+
+
+class _Module(nn.Module):
+    """Holds constants and reorders the last two axes for ``layout='time_freq'``."""
+
+    def __init__(self, layout: str = "freq_time"):
+        super().__init__()
+        self.layout = one_of(layout, "layout", LAYOUTS)
+
+    def _constant(self, name: str, value, trainable: bool = False):
+        if value is not None and trainable:
+            setattr(self, name, nn.Parameter(value))
+        else:
+            self.register_buffer(name, value, persistent=False)
+
+    def _out(self, S):
+        return S.transpose(-1, -2) if self.layout == "time_freq" else S
+
+    _in = _out  # the same swap, undone
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{k}={v!r}" for k, v in self._config().items())
+
+    def _config(self) -> dict:
+        return {"layout": self.layout} if self.layout != "freq_time" else {}
+
+
+class _STFTModule(_Module):
+    """The STFT geometry and its constants, shared by every spectral module."""
+
+    def __init__(self, *, n_fft, hop_length, win_length, window, center, pad_mode, method,
+                 trainable, layout):
+        super().__init__(layout)
+        if method is None:
+            method = "dft" if trainable else "fft"
+        one_of(method, "method", ("fft", "dft"))
+        if trainable and method != "dft":
+            raise ParameterError(
+                f"A trainable STFT needs method='dft' (a learnable basis). Received: method={method!r}"
+            )
+        n_fft, hop_length, win_length = _checks.hop_and_window(n_fft, hop_length, win_length)
+        one_of(pad_mode, "pad_mode", PAD_MODES)
+        self.n_fft, self.hop_length, self.win_length = n_fft, hop_length, win_length
+        self.center, self.pad_mode, self.method = bool(center), pad_mode, method
+        self.window_spec = window if isinstance(window, (str, tuple)) else "array"
+        if isinstance(window, (str, tuple)):
+            w = af.get_window(window, win_length, n_fft=n_fft, xp=XP, dtype=torch.float32)
+        else:
+            w = torch.as_tensor(window, dtype=torch.float32).clone()
+        self._constant("window", w)
+        basis = None
+        if method == "dft":
+            basis = af.dft_basis(n_fft=n_fft, win_length=win_length, window=window, xp=XP,
+                                 dtype=torch.float32)
+        self._constant("dft_basis", basis, trainable)
+
+    def _stft_kwargs(self) -> dict:
+        return {"n_fft": self.n_fft, "hop_length": self.hop_length, "win_length": self.win_length,
+                "window": self.window, "center": self.center, "pad_mode": self.pad_mode,
+                "method": self.method, "dft_basis": self.dft_basis}
+
+    def _config(self):
+        return {"n_fft": self.n_fft, "hop_length": self.hop_length, "win_length": self.win_length,
+                "window": self.window_spec, "center": self.center, "pad_mode": self.pad_mode,
+                "method": self.method, **super()._config()}
+
+
+class Frame(_Module):
+    """Overlapping frames of the last axis: ``(..., time) -> (..., n_frames, frame_length)``.
+
+    See :func:`audiofront.frame`.
+    """
+
+    def __init__(self, *, frame_length: int, hop_length: int, pad_end: bool = False):
+        super().__init__()
+        self.frame_length = _checks.positive_int(frame_length, "frame_length")
+        self.hop_length = _checks.positive_int(hop_length, "hop_length")
+        self.pad_end = bool(pad_end)
+
+    def forward(self, x):
+        return af.frame(x, frame_length=self.frame_length, hop_length=self.hop_length,
+                        pad_end=self.pad_end)
+
+
+class STFT(_STFTModule):
+    """Complex STFT ``(..., time) -> (..., 1 + n_fft // 2, frames)``, :func:`audiofront.stft`.
+
+    Parameters are the core's (librosa's names and defaults). ``trainable=True`` learns the
+    windowed DFT basis (``method='dft'``, the default then).
+    """
+
+    def __init__(self, *, n_fft: int = 2048, hop_length: int | None = None,
+                 win_length: int | None = None, window="hann", center: bool = True,
+                 pad_mode: str = "constant", method: str | None = None, trainable: bool = False,
+                 layout: str = "freq_time"):
+        super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                         window=window, center=center, pad_mode=pad_mode, method=method,
+                         trainable=trainable, layout=layout)
+
+    @_in_float32
+    def forward(self, x):
+        return self._out(af.stft(x, **self._stft_kwargs()))
+
+
+class Spectrogram(_STFTModule):
+    """``|STFT| ** power`` (2 by default), :func:`audiofront.spectrogram`."""
+
+    def __init__(self, *, n_fft: int = 2048, hop_length: int | None = None,
+                 win_length: int | None = None, window="hann", center: bool = True,
+                 pad_mode: str = "constant", power: float = 2.0, method: str | None = None,
+                 trainable: bool = False, layout: str = "freq_time"):
+        super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                         window=window, center=center, pad_mode=pad_mode, method=method,
+                         trainable=trainable, layout=layout)
+        self.power = _checks.positive_float(power, "power")
+
+    @_in_float32
+    def forward(self, x):
+        return self._out(af.spectrogram(x, power=self.power, **self._stft_kwargs()))
+
+
+class InverseSTFT(_STFTModule):
+    """Inverse STFT ``(..., 1 + n_fft // 2, frames) -> (..., time)``, :func:`audiofront.istft`.
+
+    ``forward(S, length=None)``; ``length`` trims or pads to exactly that many samples.
+    """
+
+    def __init__(self, *, n_fft: int = 2048, hop_length: int | None = None,
+                 win_length: int | None = None, window="hann", center: bool = True,
+                 layout: str = "freq_time"):
+        super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                         window=window, center=center, pad_mode="constant", method="fft",
+                         trainable=False, layout=layout)
+
+    def forward(self, S, length: int | None = None):
+        return af.istft(self._in(S), n_fft=self.n_fft, hop_length=self.hop_length,
+                        win_length=self.win_length, window=self.window, center=self.center,
+                        length=length)
+
+
+class MelSpectrogram(_STFTModule):
+    """Mel spectrogram ``(..., time) -> (..., n_mels, frames)``, :func:`audiofront.melspectrogram`.
+
+    ``trainable_stft`` learns the DFT basis (``method='dft'``); ``trainable_filterbank``
+    learns the mel filters (nnAudio's ``trainable_STFT`` / ``trainable_mel``).
+    """
+
+    def __init__(self, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
+                 win_length: int | None = None, window="hann", center: bool = True,
+                 pad_mode: str = "constant", power: float = 2.0, n_mels: int = 128,
+                 fmin: float = 0.0, fmax: float | None = None, htk: bool = False, norm="slaney",
+                 method: str | None = None, trainable_stft: bool = False,
+                 trainable_filterbank: bool = False, layout: str = "freq_time"):
+        super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                         window=window, center=center, pad_mode=pad_mode, method=method,
+                         trainable=trainable_stft, layout=layout)
+        self.power = _checks.positive_float(power, "power")
+        self.filterbank_config = {"sr": sr, "n_mels": n_mels, "fmin": fmin, "fmax": fmax,
+                                  "htk": htk, "norm": norm}
+        fb = af.mel_filterbank(n_fft=self.n_fft, xp=XP, dtype=torch.float32,
+                               **self.filterbank_config)
+        self._constant("mel_basis", fb, trainable_filterbank)
+
+    @_in_float32
+    def forward(self, x):
+        return self._out(af.melspectrogram(x, power=self.power, mel_basis=self.mel_basis,
+                                           **self._stft_kwargs()))
+
+    def _config(self):
+        return {**self.filterbank_config, "power": self.power, **super()._config()}
+
+
+class LogFrequencySpectrogram(_STFTModule):
+    """Log-frequency spectrogram ``(..., time) -> (..., n_bins, frames)``, kapre's log
+    filterbank on the power spectrogram (:func:`audiofront.log_frequency_spectrogram`)."""
+
+    def __init__(self, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
+                 win_length: int | None = None, window="hann", center: bool = True,
+                 pad_mode: str = "constant", power: float = 2.0, n_bins: int = 84,
+                 bins_per_octave: int = 12, fmin: float | None = None, spread: float = 0.125,
+                 method: str | None = None, trainable_stft: bool = False,
+                 trainable_filterbank: bool = False, layout: str = "freq_time"):
+        super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                         window=window, center=center, pad_mode=pad_mode, method=method,
+                         trainable=trainable_stft, layout=layout)
+        self.power = _checks.positive_float(power, "power")
+        self.filterbank_config = {"sr": sr, "n_bins": n_bins, "bins_per_octave": bins_per_octave,
+                                  "fmin": fmin, "spread": spread}
+        fb = af.log_filterbank(n_fft=self.n_fft, xp=XP, dtype=torch.float32,
+                               **self.filterbank_config)
+        self._constant("log_basis", fb, trainable_filterbank)
+
+    @_in_float32
+    def forward(self, x):
+        return self._out(af.log_frequency_spectrogram(x, power=self.power, log_basis=self.log_basis,
+                                                      **self._stft_kwargs()))
+
+    def _config(self):
+        return {**self.filterbank_config, "power": self.power, **super()._config()}
+
+
+class MFCC(_Module):
+    """MFCCs ``(..., time) -> (..., n_mfcc, frames)``, :func:`audiofront.mfcc`.
+
+    ``melspectrogram_kwargs`` go to the inner :class:`MelSpectrogram` (``n_fft``, ``n_mels``,
+    ``hop_length``, trainable flags ...).
+    """
+
+    def __init__(self, *, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho",
+                 lifter: float = 0.0, ref: float = 1.0, amin: float = 1e-10,
+                 top_db: float | None = 80.0, layout: str = "freq_time", **melspectrogram_kwargs):
+        super().__init__(layout)
+        self.melspectrogram = MelSpectrogram(sr=sr, **melspectrogram_kwargs)
+        self.to_db = PowerToDB(ref=ref, amin=amin, top_db=top_db)
+        n_mels = self.melspectrogram.mel_basis.shape[0]
+        self.n_mfcc = n_mfcc
+        self._constant("dct_basis", af.mfcc_basis(n_mfcc, n_mels, norm=norm, lifter=lifter, xp=XP,
+                                                  dtype=torch.float32))
+
+    @_in_float32
+    def forward(self, x):
+        return self._out(af.logmel_to_mfcc(self.to_db(self.melspectrogram(x)),
+                                           dct_basis=self.dct_basis))
+
+
+class Delta(_Module):
+    """Savitzky-Golay derivative along time, :func:`audiofront.delta` (librosa's)."""
+
+    def __init__(self, *, width: int = 9, order: int = 1, mode: str = "interp",
+                 layout: str = "freq_time"):
+        super().__init__(layout)
+        self.width, self.order, self.mode = width, order, mode
+        af.delta(torch.zeros(width), width=width, order=order, mode=mode)  # validate now
+
+    @_in_float32
+    def forward(self, x):
+        axis = -1 if self.layout == "freq_time" else -2
+        return af.delta(x, width=self.width, order=self.order, mode=self.mode, axis=axis)
+
+
+class PowerToDB(_Module):
+    """:func:`audiofront.power_to_db`: ``top_db`` and ``ref='max'`` per example."""
+
+    def __init__(self, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0):
+        super().__init__()
+        self.ref, self.amin, self.top_db = ref, amin, top_db
+        self._convert(torch.ones(1, 1))  # validate now
+
+    def _convert(self, x):
+        return af.power_to_db(x, ref=self.ref, amin=self.amin, top_db=self.top_db)
+
+    @_in_float32
+    def forward(self, x):
+        return self._convert(x)
+
+
+class AmplitudeToDB(PowerToDB):
+    """:func:`audiofront.amplitude_to_db` (``20 log10``; ``amin`` 1e-5), per example."""
+
+    def __init__(self, *, ref=1.0, amin: float = 1e-5, top_db: float | None = 80.0):
+        super().__init__(ref=ref, amin=amin, top_db=top_db)
+
+    def _convert(self, x):
+        return af.amplitude_to_db(x, ref=self.ref, amin=self.amin, top_db=self.top_db)
+
+
+class MuLawEncoding(_Module):
+    """Audio in ``[-1, 1]`` to integer codes ``0 .. quantization_channels - 1`` (int64)."""
+
+    def __init__(self, *, quantization_channels: int = 256):
+        super().__init__()
+        self.quantization_channels = quantization_channels
+
+    def forward(self, x):
+        return af.mu_law_encode(x, quantization_channels=self.quantization_channels)
+
+
+class MuLawDecoding(_Module):
+    """Integer codes back to float32 audio in ``[-1, 1]``."""
+
+    def __init__(self, *, quantization_channels: int = 256):
+        super().__init__()
+        self.quantization_channels = quantization_channels
+
+    def forward(self, codes):
+        return af.mu_law_decode(codes, quantization_channels=self.quantization_channels)
+
+
+class ApplyFilterbank(_Module):
+    """A filterbank over the frequency axis: ``(..., n_freq, frames) -> (..., n_bands, frames)``.
+
+    Parameters
+    ----------
+    kind : {'mel', 'log'} or None
+        Build the filterbank with :func:`audiofront.mel_filterbank` or
+        :func:`audiofront.log_filterbank` from ``filterbank_kwargs`` (``sr``, ``n_fft``, ...).
+    filterbank : tensor ``(n_bands, n_freq)`` or None
+        Use this one instead.
+    trainable : bool
+        Learn the filterbank.
+    """
+
+    def __init__(self, kind: str | None = "mel", *, filterbank=None, trainable: bool = False,
+                 layout: str = "freq_time", **filterbank_kwargs):
+        super().__init__(layout)
+        if filterbank is None:
+            one_of(kind, "kind", ("mel", "log"))
+            build = af.mel_filterbank if kind == "mel" else af.log_filterbank
+            filterbank = build(xp=XP, dtype=torch.float32, **filterbank_kwargs)
+        else:
+            filterbank = torch.as_tensor(filterbank, dtype=torch.float32).clone()
+        self._constant("filterbank", filterbank, trainable)
+
+    @_in_float32
+    def forward(self, S):
+        return self._out(af.apply_filterbank(self._in(S), filterbank=self.filterbank))
+
+
+class AdditiveNoise(_Module):
+    """Add white Gaussian noise of variance ``power`` while training; identity in ``eval()``.
+
+    With ``random_gain=True`` each example's noise power is scaled by a fresh uniform draw in
+    ``[0, 1)`` (kapre's option).
+    """
+
+    def __init__(self, *, power: float = 0.1, random_gain: bool = False):
+        super().__init__()
+        self.power = _checks.positive_float(power, "power", allow_zero=True)
+        self.random_gain = bool(random_gain)
+
+    def forward(self, x):
+        if not self.training or self.power == 0:
+            return x
+        noise = torch.randn_like(x) * math.sqrt(self.power)
+        if self.random_gain:
+            gain = torch.rand(x.shape[:1] + (1,) * (x.ndim - 1), device=x.device, dtype=x.dtype)
+            noise = noise * gain.sqrt()
+        return x + noise
+
+
+class SpecAugment(_Module):
+    """Frequency and time masks (Park et al. 2019) while training; identity in ``eval()``.
+
+    Each example gets ``n_freq_masks`` stripes of ``0 .. freq_mask_param`` bins and
+    ``n_time_masks`` stripes of ``0 .. time_mask_param`` frames, at uniformly drawn positions,
+    set to ``mask_value``. Input ``(..., freq, frames)`` (or ``time_freq`` layout).
+    """
+
+    def __init__(self, *, freq_mask_param: int = 0, time_mask_param: int = 0,
+                 n_freq_masks: int = 1, n_time_masks: int = 1, mask_value: float = 0.0,
+                 layout: str = "freq_time"):
+        super().__init__(layout)
+        self.freq_mask_param = _nonnegative_int(freq_mask_param, "freq_mask_param")
+        self.time_mask_param = _nonnegative_int(time_mask_param, "time_mask_param")
+        self.n_freq_masks = _nonnegative_int(n_freq_masks, "n_freq_masks")
+        self.n_time_masks = _nonnegative_int(n_time_masks, "n_time_masks")
+        self.mask_value = float(mask_value)
+
+    def forward(self, S):
+        if not self.training:
+            return S
+        S = self._in(S)
+        for axis, param, count in ((-2, self.freq_mask_param, self.n_freq_masks),
+                                   (-1, self.time_mask_param, self.n_time_masks)):
+            size = S.shape[axis]
+            for _ in range(count if param else 0):
+                width = torch.randint(0, min(param, size) + 1, S.shape[:-2], device=S.device)
+                start = (torch.rand(S.shape[:-2], device=S.device) * (size - width + 1)).long()
+                S = af.mask_stripes(S, start=start, width=width, axis=axis, value=self.mask_value)
+        return self._out(S)
+
+
+def _nonnegative_int(value, name):
+    if value == 0 and not isinstance(value, bool) and isinstance(value, int):
+        return 0
+    return _checks.positive_int(value, name)
