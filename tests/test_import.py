@@ -52,3 +52,11 @@ def test_melspectrogram_under_torch_compile_dynamic_batch():
     for batch in (2, 3):
         y = np.random.default_rng(batch).standard_normal((batch, 8000)).astype(np.float32)
         tolerance_check(f(torch.from_numpy(y)).numpy(), af.melspectrogram(y, sr=16000, n_fft=512), 1e-5)
+
+
+def test_cqt_under_jax_jit():
+    jax = pytest.importorskip("jax")
+    y = np.random.default_rng(1).standard_normal((2, 11025)).astype(np.float32)
+    for algorithm in ("direct", "multirate"):
+        f = jax.jit(lambda a, alg=algorithm: af.cqt(a, fmin=110.0, n_bins=48, algorithm=alg))
+        tolerance_check(np.asarray(f(y)), af.cqt(y, fmin=110.0, n_bins=48, algorithm=algorithm), 1e-5)

@@ -6,6 +6,8 @@ librosa's parameters, defaults and numbers. Importing audiofront imports no arra
 """
 
 from ._checks import ParameterError
+from .constantq import (chroma_cqt, cqt, cqt_filterbank, cqt_frame_count, cqt_frequencies,
+                  hz_to_note, note_to_hz, pseudo_cqt, vqt)
 from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
 from .augment import mask_stripes
 from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,
@@ -30,4 +32,6 @@ __all__ = [
     "logmel_to_mfcc", "mfcc_basis", "delta", "mask_stripes",
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
+    "cqt", "vqt", "cqt_frequencies", "cqt_frame_count", "cqt_filterbank", "note_to_hz",
+    "hz_to_note", "chroma_cqt", "pseudo_cqt",
 ]

@@ -1,0 +1,630 @@
+"""Constant-Q and variable-Q transforms, chroma from them, and the pseudo-CQT.
+
+The transform is librosa's (its kernels, frequencies, frame counts and scaling), computed two
+ways, both in array-API code with no loop over frames or bins:
+
+- ``'direct'``: the definition. One STFT with a rectangular window long enough for the
+  longest kernel, times a dense matrix holding every kernel's full spectrum (Brown and
+  Puckette 1992). librosa keeps only the non-negative half of each kernel's spectrum; the
+  negative half is small but not zero (up to 3e-4 of the peak), so here it is kept: the result
+  is the time-domain inner product of each frame with each kernel, to rounding error.
+- ``'multirate'``: octave by octave from the top (Schoerkhuber and Klapuri 2010, as librosa):
+  the top octave's short kernels at the full rate, then a low-pass FIR and decimation by 2 for
+  the next octave, while the hop stays even. The decimation filter is a Kaiser-windowed sinc
+  applied by FFT convolution, so it runs wherever the arrays live.
+
+Host builders (kernels, their spectra, the decimation filter, the chroma map) are cached
+float64 NumPy, placed on the caller's namespace / device / dtype once.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+import numpy as np
+
+from . import _backend, _checks
+from ._checks import ParameterError, positive_float, positive_int
+from .filterbanks import C1_HZ, _check_norm, _normalize_rows
+from .framing import PAD_MODES, pad
+from .spectral import spectrogram_frames
+from .windows import _parse, _window_host
+
+__all__ = ["cqt", "vqt", "cqt_frequencies", "note_to_hz", "hz_to_note", "cqt_filterbank",
+           "chroma_cqt", "pseudo_cqt", "cqt_frame_count"]
+
+ALGORITHMS = ("auto", "direct", "multirate")
+
+# Equivalent noise bandwidths (in bins) librosa uses for its window names; other windows
+# (kaiser) get n * sum(w^2) / sum(w)^2 with n = 1000, as librosa computes them.
+_WINDOW_BANDWIDTH = {"hann": 1.50018310546875, "hamming": 1.3629455320350348,
+                     "blackman": 1.7269681554262326, "bartlett": 1.3334961334912805,
+                     "ones": 1.0}
+
+# --- notes -----------------------------------------------------------------------------------
+
+_PITCH = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_ACCIDENTAL = {"#": 1, "\u266f": 1, "b": -1, "\u266d": -1, "!": -1, "": 0}
+_NOTE = re.compile(r"^\s*([A-Ga-g])([#\u266fb\u266d!]*)(-?\d+)\s*$")
+_NAMES_SHARP = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
+
+
+def note_to_hz(note):
+    """Note name(s) in scientific pitch notation (A4 = 440 Hz) to Hz.
+
+    ``'C1'`` is 32.70 Hz; accidentals ``#`` / ``♯`` raise and ``b`` / ``♭`` lower by a
+    semitone (``'A#4'``, ``'Bb3'``); octaves may be negative (``'C-1'``).
+
+    Parameters
+    ----------
+    note : str or sequence of str
+
+    Returns
+    -------
+    float, or float64 NumPy array of the same length
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> round(af.note_to_hz("C1"), 4), af.note_to_hz("A4")
+    (32.7032, 440.0)
+    """
+    if isinstance(note, str):
+        match = _NOTE.match(note)
+        if match is None:
+            raise ParameterError(
+                f"A note is a letter A-G, optional accidentals (#, b), and an octave number, "
+                f"e.g. 'C1' or 'Bb3'. Received: note={note!r}"
+            )
+        letter, accidentals, octave = match.groups()
+        midi = 12 * (int(octave) + 1) + _PITCH[letter.upper()] + sum(_ACCIDENTAL[a] for a in accidentals)
+        return 440.0 * 2.0 ** ((midi - 69) / 12.0)
+    return np.array([note_to_hz(n) for n in note], dtype=np.float64)
+
+
+def hz_to_note(frequencies, /, *, unicode: bool = True):
+    """Frequencies (Hz) to the nearest note names, e.g. 440 -> ``'A4'``, 466 -> ``'A♯4'``.
+
+    ``unicode=False`` writes ``'#'`` instead of ``'♯'``. Returns a str for a number, else a list.
+    """
+    f = np.asarray(frequencies, dtype=np.float64)
+    if np.any(f <= 0):
+        raise ParameterError(f"Frequencies must be > 0 Hz. Received: {frequencies!r}")
+    midi = np.round(12 * np.log2(f / 440.0) + 69).astype(int)
+    names = [_NAMES_SHARP[m % 12].replace("#", "\u266f" if unicode else "#") + str(m // 12 - 1)
+             for m in np.atleast_1d(midi)]
+    return names[0] if f.ndim == 0 else names
+
+
+def _fmin_hz(fmin) -> float:
+    if fmin is None:
+        return C1_HZ
+    if isinstance(fmin, str):
+        return note_to_hz(fmin)
+    return positive_float(fmin, "fmin")
+
+
+def cqt_frequencies(n_bins: int = 84, *, fmin=None, bins_per_octave: int = 12,
+                    tuning: float = 0.0) -> np.ndarray:
+    """Centre frequencies (Hz) of the CQT bins: ``fmin * 2 ** ((k + tuning) / bins_per_octave)``.
+
+    ``fmin`` is in Hz or a note name; default C1 (32.70 Hz). ``tuning`` is in fractions of a
+    bin. Returns a float64 NumPy array of ``n_bins`` values.
+    """
+    n_bins = positive_int(n_bins, "n_bins")
+    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
+    fmin = _fmin_hz(fmin) * 2.0 ** (float(tuning) / bins_per_octave)
+    return fmin * 2.0 ** (np.arange(n_bins) / bins_per_octave)
+
+
+# --- kernels ---------------------------------------------------------------------------------
+
+def _alpha(freqs: np.ndarray, bins_per_octave: int) -> np.ndarray:
+    """Relative bandwidth of each bin from the local spacing of the frequencies (librosa's)."""
+    if len(freqs) == 1:
+        r = 2.0 ** (2.0 / bins_per_octave)
+        return np.array([(r - 1) / (r + 1)])
+    log_f = np.log2(freqs)
+    bpo = np.empty_like(freqs)
+    bpo[0] = 1 / (log_f[1] - log_f[0])
+    bpo[-1] = 1 / (log_f[-1] - log_f[-2])
+    bpo[1:-1] = 2 / (log_f[2:] - log_f[:-2])
+    return (2.0 ** (2 / bpo) - 1) / (2.0 ** (2 / bpo) + 1)
+
+
+def _bandwidth(name: str, beta: float) -> float:
+    if name in _WINDOW_BANDWIDTH:
+        return _WINDOW_BANDWIDTH[name]
+    w = _window_host(name, 1000, True, beta)
+    return 1000 * np.sum(w ** 2) / np.sum(w) ** 2
+
+
+class _Design:
+    """Every number the transform needs, derived once from hashable parameters."""
+
+    def __init__(self, sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
+                 norm, sparsity, window, gamma):
+        self.args = (sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
+                     sparsity, window, gamma)
+        self.sr, self.hop_length = sr, hop_length
+        self.n_bins, self.bins_per_octave = n_bins, bins_per_octave
+        self.filter_scale, self.norm, self.sparsity = filter_scale, norm, sparsity
+        self.window, self.beta = window
+        self.freqs = cqt_frequencies(n_bins, fmin=fmin, bins_per_octave=bins_per_octave,
+                                     tuning=tuning)
+        self.alpha = _alpha(self.freqs, bins_per_octave)
+        self.gamma = self.alpha * 24.7 / 0.108 if gamma is None else np.full(n_bins, gamma)
+        self.Q = filter_scale / self.alpha
+        bw = _bandwidth(self.window, self.beta)
+        self.cutoff = float(np.max(self.freqs * (1 + 0.5 * bw / self.Q) + 0.5 * self.gamma))
+        if self.cutoff > sr / 2:
+            raise ParameterError(
+                f"The top CQT filter reaches {self.cutoff:.1f} Hz, above the Nyquist frequency "
+                f"{sr / 2} Hz (top bin {self.freqs[-1]:.1f} Hz). Use fewer bins, a lower fmin or "
+                f"a higher sample rate. Received: fmin={self.freqs[0]:.3f}, n_bins={n_bins}, "
+                f"bins_per_octave={bins_per_octave}, sr={sr}"
+            )
+
+    def lengths(self, sr: float, bins=slice(None)) -> np.ndarray:
+        """Kernel lengths in samples at rate ``sr``."""
+        return self.Q[bins] * sr / (self.freqs[bins] + self.gamma[bins] / self.alpha[bins])
+
+    def octaves(self):
+        """librosa's schedule: [(bins, decimation exponent, hop)] from the top octave down,
+        after its early downsampling (while the hop stays even)."""
+        n_octaves = math.ceil(self.n_bins / self.bins_per_octave)
+        n_filters = min(self.bins_per_octave, self.n_bins)
+        twos = (self.hop_length & -self.hop_length).bit_length() - 1
+        early = max(0, math.ceil(math.log2(self.sr / 2 / self.cutoff)) - 1 - 1)
+        early = min(early, max(0, twos - n_octaves + 1))
+        out, power, hop = [], early, self.hop_length >> early
+        for i in range(n_octaves):
+            stop = self.n_bins - n_filters * i
+            out.append((slice(max(0, stop - n_filters), stop), power, hop))
+            if hop % 2 == 0:
+                hop //= 2
+                power += 1
+        return out
+
+
+@functools.lru_cache(maxsize=32)
+def _design(*args) -> _Design:
+    return _Design(*args)
+
+
+def _kernels(design: _Design, sr: float, bins, pad_to: int | None = None):
+    """The complex kernels (librosa's ``filters.wavelet``) of ``bins`` at rate ``sr``: each a
+    window times a complex exponential at the bin frequency, unit ``norm``, centred in a
+    power-of-two buffer (or ``pad_to`` samples)."""
+    lengths = design.lengths(sr, bins)
+    freqs = design.freqs[bins]
+    size = pad_to or int(2.0 ** math.ceil(math.log2(max(lengths))))
+    out = np.zeros((len(freqs), size), dtype=np.complex128)
+    for row, (length, f) in enumerate(zip(lengths, freqs, strict=True)):
+        t = np.arange(-length // 2, length // 2)
+        kernel = np.exp(2j * np.pi * f * t / sr) * _window_host(design.window, len(t), True, design.beta)
+        if design.norm is not None:
+            kernel = _normalize_rows(kernel[None, :], design.norm)[0]
+        left = (size - len(t)) // 2
+        out[row, left:left + len(t)] = kernel
+    return out, lengths
+
+
+def _sparsify(spectra: np.ndarray, quantile: float) -> np.ndarray:
+    """Zero each row's smallest magnitudes that together hold at most ``quantile`` of its L1
+    mass (librosa's ``sparsify_rows``)."""
+    if quantile <= 0:
+        return spectra
+    mag = np.abs(spectra)
+    order = np.argsort(mag, axis=1)
+    cumulative = np.cumsum(np.take_along_axis(mag, order, axis=1), axis=1)
+    cumulative /= np.sum(mag, axis=1, keepdims=True)
+    out = spectra.copy()
+    for row in range(len(out)):
+        drop = order[row, : np.searchsorted(cumulative[row], quantile)]
+        out[row, drop] = 0
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _octave_matrix(design_args: tuple, octave: int, algorithm: str):
+    """(half, hop, matrix): the kernels of one octave (all bins for 'direct') as a real
+    ``(2 * half + 1, 2 * n_bins)`` matrix with ``frame @ matrix = [Re C | Im C]``.
+
+    The response of bin k at frame t is librosa's, evaluated exactly: the convolution
+    ``length_k * sum_j kernel_k[j] y[t * hop - j]`` (librosa multiplies the kernel's spectrum
+    with the frame's, which is this convolution, but keeps only the spectrum's non-negative
+    half). Frame t holds ``y[t * hop - half : t * hop + half + 1]``, so row m of the matrix is
+    the kernel at ``j = half - m``, scaled by ``length_k`` and by the decimation factor that
+    restores the amplitude of a decimated octave.
+    """
+    design = _design(*design_args)
+    if algorithm == "direct":
+        bins, power, hop = slice(None), 0, design.hop_length
+    else:
+        bins, power, hop = design.octaves()[octave]
+    kernels, lengths = _kernels(design, design.sr / 2 ** power, bins)
+    if design.sparsity > 0:  # librosa drops the smallest spectral values
+        spectra = _sparsify(np.fft.fft(kernels, axis=1), design.sparsity)
+        kernels = np.fft.ifft(spectra, axis=1)
+    centre = kernels.shape[1] // 2
+    used = np.flatnonzero(np.any(kernels != 0, axis=0))
+    half = int(max(centre - used[0], used[-1] - centre))
+    kernels = np.pad(kernels, ((0, 0), (0, max(0, centre + half + 1 - kernels.shape[1]))))
+    taps = kernels[:, centre - half:centre + half + 1][:, ::-1]  # row m <-> j = half - m
+    taps = taps * (lengths[:, None] * 2.0 ** power)
+    matrix = np.concatenate([taps.real, taps.imag], axis=0).T
+    matrix = np.ascontiguousarray(matrix)
+    matrix.flags.writeable = False
+    return half, hop, matrix
+
+
+def _matrix(design_args, octave, algorithm):
+    return _octave_matrix(design_args, octave, algorithm)[2]
+
+
+# --- decimation ------------------------------------------------------------------------------
+
+_FIR_HALF = 32  # the low-pass has 2 * 32 + 1 taps
+_BLOCK = 32  # outputs per block row of the block-Toeplitz product
+
+
+@functools.lru_cache(maxsize=4)
+def _lowpass(half: int = _FIR_HALF) -> np.ndarray:
+    """Low-pass for decimation by 2: a Kaiser-windowed sinc (beta 8: about -80 dB in the stop
+    band), cut off at a quarter of the sampling rate, unit gain at DC; zero phase."""
+    n = np.arange(-half, half + 1)
+    h = 0.5 * np.sinc(0.5 * n) * np.kaiser(2 * half + 1, 8.0)
+    return h / h.sum()
+
+
+@functools.lru_cache(maxsize=4)
+def _decimation_matrix(half: int = _FIR_HALF, block: int = _BLOCK) -> np.ndarray:
+    """``(4 * block, block)``: the FIR and the decimation as one matrix product.
+
+    With the signal padded by ``half`` on the left and cut into rows of ``2 * block``
+    samples, output ``m = block * b + r`` is ``sum_s h[s] x_padded[2 m + s]``, which lies in
+    rows b and b + 1: ``[row_b | row_b+1] @ matrix`` gives the ``block`` outputs of row b.
+    """
+    h = _lowpass(half)
+    out = np.zeros((4 * block, block))
+    for r in range(block):
+        out[2 * r:2 * r + len(h), r] = h
+    out.flags.writeable = False
+    return out
+
+
+def _decimate(y, xp):
+    """Low-pass then keep every other sample: ``(..., n) -> (..., ceil(n / 2))``, as matrix
+    products (a block-Toeplitz form of the FIR), which every backend runs well."""
+    n = y.shape[-1]
+    n_out = -(-n // 2)
+    rows = -(-n_out // _BLOCK) + 1
+    padded = pad(y, _FIR_HALF, 2 * _BLOCK * rows - n - _FIR_HALF, xp=xp)
+    blocks = xp.reshape(padded, tuple(y.shape[:-1]) + (rows, 2 * _BLOCK))
+    A = _backend.place(_decimation_matrix, (), xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+    out = (_backend.matmul_last(blocks[..., :-1, :], A[:2 * _BLOCK, :], xp)
+           + _backend.matmul_last(blocks[..., 1:, :], A[2 * _BLOCK:, :], xp))
+    return xp.reshape(out, tuple(y.shape[:-1]) + ((rows - 1) * _BLOCK,))[..., :n_out]
+
+
+# --- the transforms --------------------------------------------------------------------------
+
+def cqt_frame_count(n_samples: int, *, hop_length: int = 512, design=None) -> int:
+    """Frames of a CQT of ``n_samples`` samples, counted as librosa counts them: the fewest
+    over the octaves, each ``1 + n_i // hop_i`` for its decimated length and hop."""
+    if design is None:
+        return 1 + n_samples // hop_length
+    counts = []
+    for _bins, power, hop in design.octaves():
+        n = n_samples
+        for _ in range(power):
+            n = -(-n // 2)
+        counts.append(1 + n // hop)
+    return min(counts)
+
+
+def _octave(y, xp, design_args, octave, algorithm, pad_mode):
+    """The complex response ``(..., frames, bins)`` of one octave (or all bins, 'direct')."""
+    half, hop, matrix = _octave_matrix(design_args, octave, algorithm)
+    W = _backend.place(_matrix, (design_args, octave, algorithm), xp=xp,
+                       device=_backend.device_of(y), dtype=y.dtype)
+    n_bins = matrix.shape[1] // 2
+    padded = pad(y, half, half + 1, mode=pad_mode, xp=xp)  # 1 + n // hop frames, as librosa
+    n_frames = 1 + y.shape[-1] // hop
+    frames = _backend.frames(padded, 2 * half + 1, hop, n_frames, xp)
+
+    def response(block):
+        out = _backend.matmul_last(block, W, xp)
+        cdtype = _backend.complex_dtype(xp, out.dtype)
+        return xp.astype(out[..., :n_bins], cdtype) + 1j * xp.astype(out[..., n_bins:], cdtype)
+
+    return _backend.map_frames(response, frames, xp)
+
+
+def _flops(design: _Design, n_samples: int, algorithm: str) -> float:
+    """Multiply-adds of the kernel products and the decimation, for ``algorithm='auto'``."""
+    args = design.args
+    if algorithm == "direct":
+        half, hop, matrix = _octave_matrix(args, 0, "direct")
+        return (1 + n_samples / hop) * (2 * half + 1) * matrix.shape[1]
+    total = 0.0
+    for i, (_bins, power, _hop) in enumerate(design.octaves()):
+        half, hop, matrix = _octave_matrix(args, i, "multirate")
+        total += (1 + n_samples / 2 ** power / hop) * (2 * half + 1) * matrix.shape[1]
+        if power:
+            total += n_samples / 2 ** power * 4 * _BLOCK  # the decimation that led here
+    return total
+
+
+def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
+               sparsity, window, gamma):
+    sr = positive_float(sr, "sr")
+    hop_length = positive_int(hop_length, "hop_length")
+    n_bins = positive_int(n_bins, "n_bins")
+    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
+    filter_scale = positive_float(filter_scale, "filter_scale")
+    sparsity = positive_float(sparsity, "sparsity", allow_zero=True)
+    if sparsity >= 1:
+        raise ParameterError(f"sparsity must be in [0, 1). Received: sparsity={sparsity}")
+    if gamma is not None:
+        gamma = positive_float(gamma, "gamma", allow_zero=True)
+    if isinstance(fmin, (int, float)) and not isinstance(fmin, bool) and fmin <= 0:
+        raise ParameterError(f"fmin must be > 0 Hz. Received: fmin={fmin}")
+    if not isinstance(window, (str, tuple)):
+        raise ParameterError(f"window must be a name or a (name, beta) tuple. Received: window={window!r}")
+    return (sr, hop_length, _fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
+            _check_norm(norm), sparsity, _parse(window, 12.0), gamma)
+
+
+def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
+        gamma: float | None = None, bins_per_octave: int = 12, tuning: float = 0.0,
+        filter_scale: float = 1.0, norm=1, sparsity: float = 0.0, window="hann",
+        scale: bool = True, pad_mode: str = "constant", algorithm: str = "auto"):
+    """Variable-Q transform, librosa's definition: constant-Q bandwidths widened by ``gamma``
+    Hz at low frequencies; ``gamma=0`` is the CQT.
+
+    Parameters
+    ----------
+    y : array, shape ``(..., n)``, float32 or float64
+        Audio, time last; leading axes are batch / channels.
+    sr : float > 0
+        Sample rate (Hz). Default 22050.
+    hop_length : int > 0
+        Samples between frames. Default 512. The multirate algorithm halves it once per octave
+        while it is even (as librosa), so a hop with many factors of two lets it decimate
+        further and run faster.
+    fmin : float > 0, str or None
+        Lowest bin's frequency in Hz or as a note name ('C1'). Default C1 (32.70 Hz).
+    n_bins : int > 0
+        Number of bins. Default 84 (7 octaves of 12).
+    gamma : float >= 0 or None
+        Bandwidth offset in Hz; None (default) uses the ERB-derived ``24.7 * alpha / 0.108``
+        (librosa's); 0 gives the CQT.
+    bins_per_octave : int > 0
+        Default 12.
+    tuning : float
+        Offset of ``fmin`` in fractions of a bin. Default 0 (no estimation).
+    filter_scale : float > 0
+        Scales the kernel lengths (the Q factor). Default 1.
+    norm : float, None
+        Kernel normalisation p-norm. Default 1 (librosa's).
+    sparsity : float in [0, 1)
+        Drop each kernel's smallest spectral values holding this fraction of its L1 mass.
+        Default 0 (exact); librosa's default is 0.01.
+    window : str or (str, float)
+        Kernel window. Default 'hann'.
+    scale : bool
+        Divide each bin by the square root of its kernel length (librosa's default True).
+    pad_mode : str
+        Centre padding: 'constant' (default), 'reflect', 'edge' or 'wrap'.
+    algorithm : {'auto', 'direct', 'multirate'}
+        'direct' is exact (the definition; see the module notes); 'multirate' decimates octave
+        by octave and is far cheaper for low ``fmin``. 'auto' (default) estimates the
+        operations of both (FFT sizes, frames and kernel-matrix products, plus the decimation
+        filtering) for this signal length and takes the cheaper.
+
+    Returns
+    -------
+    array, shape ``(..., n_bins, n_frames)``, complex64 for float32 input, complex128 for
+    float64; in the input's namespace, on its device. ``n_frames`` is librosa's count (see
+    :func:`cqt_frame_count`).
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> sr = 22050
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr)
+    >>> C = af.cqt(y, sr=sr)
+    >>> C.shape, int(np.abs(C[:, 20]).argmax()) == 45  # A4 is 45 semitones above C1
+    ((84, 44), True)
+    """
+    xp, y = _checks.float_signal(y)
+    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
+                      norm, sparsity, window, gamma)
+    _checks.one_of(pad_mode, "pad_mode", PAD_MODES)
+    _checks.one_of(algorithm, "algorithm", ALGORITHMS)
+    design = _design(*args)
+    if algorithm == "auto":
+        algorithm = min(("multirate", "direct"), key=lambda a: _flops(design, y.shape[-1], a))
+    n_frames = cqt_frame_count(y.shape[-1], design=design)
+    if algorithm == "direct":
+        C = _octave(y, xp, args, 0, "direct", pad_mode)[..., :n_frames, :]
+    else:
+        parts, signal, power = [], y, design.octaves()[0][1]
+        for _ in range(power):  # librosa's early downsampling
+            signal = _decimate(signal, xp)
+        for i, (_bins, octave_power, _hop) in enumerate(design.octaves()):
+            while power < octave_power:
+                signal = _decimate(signal, xp)
+                power += 1
+            parts.append(_octave(signal, xp, args, i, "multirate", pad_mode)[..., :n_frames, :])
+        C = xp.concat(parts[::-1], axis=-1)
+    C = xp.matrix_transpose(C)
+    if scale:
+        C = C / _backend.place(_sqrt_lengths, (args,), xp=xp, device=_backend.device_of(y),
+                               dtype=y.dtype)[:, None]
+    return C
+
+
+@functools.lru_cache(maxsize=32)
+def _sqrt_lengths(args):
+    out = np.sqrt(_design(*args).lengths(args[0]))
+    out.flags.writeable = False
+    return out
+
+
+def cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
+        bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0, norm=1,
+        sparsity: float = 0.0, window="hann", scale: bool = True, pad_mode: str = "constant",
+        algorithm: str = "auto"):
+    """Constant-Q transform, librosa's definition: :func:`vqt` with ``gamma=0``.
+
+    Parameters are :func:`vqt`'s. Returns a complex ``(..., n_bins, n_frames)`` array.
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> y = np.random.default_rng(0).standard_normal((2, 22050 * 2)).astype(np.float32)
+    >>> C = af.cqt(y, sr=22050, fmin="C3", n_bins=96, bins_per_octave=24, hop_length=1024)
+    >>> C.shape, C.dtype
+    ((2, 96, 44), dtype('complex64'))
+    """
+    return vqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins, gamma=0.0,
+               bins_per_octave=bins_per_octave, tuning=tuning, filter_scale=filter_scale,
+               norm=norm, sparsity=sparsity, window=window, scale=scale, pad_mode=pad_mode,
+               algorithm=algorithm)
+
+
+def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_octave: int = 12,
+                   tuning: float = 0.0, filter_scale: float = 1.0, norm=1, window="hann",
+                   gamma: float = 0.0, xp=None, device=None, dtype=None):
+    """The CQT (or VQT) kernels at rate ``sr``, librosa's ``filters.wavelet``.
+
+    Returns
+    -------
+    kernels : array, shape ``(n_bins, n)``, complex
+        Kernel ``k`` is the window times ``exp(2j pi f_k t / sr)`` over its length, with unit
+        ``norm``, centred in ``n`` samples (the next power of two above the longest).
+        complex128 NumPy unless ``xp`` / ``dtype`` (complex) say otherwise.
+    lengths : float64 NumPy array, shape ``(n_bins,)``
+        The (fractional) kernel lengths in samples.
+    """
+    args = _validated(sr, 512, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm, 0.0,
+                      window, gamma)
+    design = _design(*args)
+    kernels, lengths = _kernels(design, design.sr, slice(None))
+    if xp is None:
+        return (kernels if dtype is None else kernels.astype(dtype)), lengths
+    return xp.asarray(kernels, dtype=dtype, device=device), lengths
+
+
+# --- chroma and pseudo-CQT -------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=32)
+def _cq_to_chroma(n_input: int, bins_per_octave: int, n_chroma: int, fmin: float) -> np.ndarray:
+    """librosa's ``cq_to_chroma``: sum the CQ bins of each pitch class, rotated so row 0 is C."""
+    merge = bins_per_octave // n_chroma
+    m = np.repeat(np.eye(n_chroma), merge, axis=1)
+    m = np.roll(m, -(merge // 2), axis=1)
+    m = np.tile(m, math.ceil(n_input / bins_per_octave))[:, :n_input]
+    midi0 = np.mod(12 * np.log2(fmin / 440.0) + 69, 12)
+    m = np.roll(m, int(np.round(midi0 * n_chroma / 12.0)), axis=0)
+    m.flags.writeable = False
+    return m
+
+
+def chroma_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
+               n_chroma: int = 12, n_octaves: int = 7, bins_per_octave: int = 36,
+               tuning: float = 0.0, norm=np.inf, threshold: float = 0.0,
+               algorithm: str = "auto"):
+    """Chromagram from the CQT magnitude, librosa's ``chroma_cqt``.
+
+    ``|cqt|`` over ``n_octaves * bins_per_octave`` bins from ``fmin`` (default C1), folded into
+    ``n_chroma`` pitch classes starting at C, values below ``threshold`` set to 0, and each
+    frame normalised to unit ``norm`` (default max = 1). ``tuning`` is not estimated (librosa
+    estimates it when not given); pass it if the recording is off A440.
+
+    Returns
+    -------
+    array, shape ``(..., n_chroma, n_frames)``, real, the input's namespace, device and dtype
+    """
+    xp, y = _checks.float_signal(y)
+    n_chroma = positive_int(n_chroma, "n_chroma")
+    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
+    if bins_per_octave % n_chroma:
+        raise ParameterError(
+            f"bins_per_octave must be a multiple of n_chroma={n_chroma}. Received: "
+            f"bins_per_octave={bins_per_octave}"
+        )
+    n_bins = positive_int(n_octaves, "n_octaves") * bins_per_octave
+    C = xp.abs(cqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins,
+                   bins_per_octave=bins_per_octave, tuning=tuning, algorithm=algorithm))
+    fold = _backend.place(_cq_to_chroma, (n_bins, bins_per_octave, n_chroma, _fmin_hz(fmin)),
+                          xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+    chroma = fold @ C
+    if threshold:
+        chroma = xp.where(chroma < threshold, xp.zeros_like(chroma), chroma)
+    if norm is None:
+        return chroma
+    norm = _check_norm(norm)
+    mag = xp.abs(chroma)
+    length = xp.max(mag, axis=-2, keepdims=True) if norm == np.inf else xp.sum(
+        mag ** norm, axis=-2, keepdims=True) ** (1.0 / norm)
+    tiny = xp.finfo(y.dtype).smallest_normal
+    return chroma / xp.where(length < tiny, xp.ones_like(length), length)
+
+
+@functools.lru_cache(maxsize=32)
+def _pseudo_basis(args):
+    """(n_fft, |kernel spectra| over the non-negative frequencies), librosa's pseudo-CQT."""
+    design = _design(*args)
+    kernels, lengths = _kernels(design, design.sr, slice(None))
+    hop = design.hop_length
+    n_fft = max(kernels.shape[1], 2 ** (1 + math.ceil(math.log2(hop))))
+    if n_fft > kernels.shape[1]:
+        kernels, lengths = _kernels(design, design.sr, slice(None), pad_to=n_fft)
+    spectra = np.fft.fft(kernels * (lengths[:, None] / n_fft), axis=1)[:, :n_fft // 2 + 1]
+    basis = np.abs(_sparsify(spectra, design.sparsity))
+    basis.flags.writeable = False
+    return n_fft, basis
+
+
+def _pseudo_matrix(args):
+    return _pseudo_basis(args)[1]
+
+
+def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
+               bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0,
+               norm=1, sparsity: float = 0.0, window="hann", scale: bool = True,
+               pad_mode: str = "constant"):
+    """CQT magnitudes from one STFT, librosa's ``pseudo_cqt``: the magnitudes of the kernels'
+    spectra applied to a Hann-window STFT magnitude. Cheaper, coarser at low frequencies.
+
+    Parameters are :func:`cqt`'s. Returns a real ``(..., n_bins, n_frames)`` array with
+    ``1 + n // hop_length`` frames.
+    """
+    xp, y = _checks.float_signal(y)
+    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
+                      norm, sparsity, window, 0.0)
+    n_fft, _ = _pseudo_basis(args)
+    basis = _backend.place(_pseudo_matrix, (args,), xp=xp, device=_backend.device_of(y),
+                           dtype=y.dtype)
+    C = spectrogram_frames(y, xp, power=1.0, filterbank=basis, n_fft=n_fft,
+                           hop_length=args[1], win_length=None, window="hann", center=True,
+                           pad_mode=pad_mode, method="fft", dft_basis=None, check_finite=False)
+    C = xp.matrix_transpose(C)
+    if scale:
+        return C / math.sqrt(n_fft)
+    lengths = _backend.place(_pseudo_lengths, (args, n_fft), xp=xp, device=_backend.device_of(y),
+                             dtype=y.dtype)
+    return C * lengths[:, None]
+
+
+@functools.lru_cache(maxsize=32)
+def _pseudo_lengths(args, n_fft):
+    out = np.sqrt(_design(*args).lengths(args[0]) / n_fft)
+    out.flags.writeable = False
+    return out

@@ -1,0 +1,223 @@
+"""CQT / VQT: the definition written out, librosa's numbers, every backend."""
+
+import librosa
+import numpy as np
+import pytest
+
+import audiofront as af
+from helpers import assert_like, load, tolerance_check
+
+SEED = dict(sr=22050, fmin="C3", n_bins=96, bins_per_octave=24, hop_length=1024)  # the notebook's
+
+
+def brute_force_cqt(y, *, sr, hop_length, fmin, n_bins, bins_per_octave, scale=True, gamma=0.0):
+    """Each frame against each of librosa's kernels (filters.wavelet, in float64), in the time
+    domain: C[k, t] = length_k * sum_j kernel_k[j] y[t * hop - j] (the convolution librosa's
+    spectral product computes), divided by sqrt(length_k) when scale."""
+    freqs = librosa.cqt_frequencies(n_bins=n_bins, fmin=fmin, bins_per_octave=bins_per_octave)
+    alpha = librosa.filters._relative_bandwidth(freqs=freqs)
+    kernels, lengths = librosa.filters.wavelet(freqs=freqs, sr=sr, window="hann", norm=1,
+                                               pad_fft=True, gamma=gamma, alpha=alpha,
+                                               dtype=np.complex128)
+    N = kernels.shape[1]
+    padded = np.pad(y, N // 2)
+    n_frames = 1 + len(y) // hop_length
+    offsets = np.arange(N)
+    reversed_index = (-offsets) % N  # frame sample paired with kernel sample n is at -n
+    C = np.empty((n_bins, n_frames), dtype=np.complex128)
+    for t in range(n_frames):
+        frame = padded[t * hop_length:t * hop_length + N]
+        C[:, t] = kernels @ frame[reversed_index]
+    C *= lengths[:, None]
+    return C / np.sqrt(lengths[:, None]) if scale else C
+
+
+@pytest.mark.parametrize("params", [
+    dict(sr=16000, hop_length=256, fmin=65.0, n_bins=60, bins_per_octave=12),
+    dict(sr=22050, hop_length=512, fmin=librosa.note_to_hz("C1"), n_bins=84, bins_per_octave=12),
+    dict(sr=22050, hop_length=1024, fmin=librosa.note_to_hz("C3"), n_bins=96, bins_per_octave=24),
+    dict(sr=8000, hop_length=128, fmin=100.0, n_bins=40, bins_per_octave=12, scale=False),
+])
+def test_direct_is_the_definition(params):
+    y, sr = load("speech_libri_5703_16k_mono.flac", seconds=2.0)
+    params = dict(params)
+    expected = brute_force_cqt(y, **params)
+    actual = af.cqt(y, algorithm="direct", **params)
+    assert actual.dtype == np.complex128
+    assert actual.shape[-1] <= expected.shape[-1]
+    tolerance_check(actual, expected[:, :actual.shape[-1]], 1e-6, "direct vs definition")
+
+
+def db_agreement(actual, expected):
+    """(median |dB diff|, 99th percentile, correlation of dB) over bins within 60 dB of the max."""
+    a = 20 * np.log10(np.abs(actual) + 1e-30)
+    b = 20 * np.log10(np.abs(expected) + 1e-30)
+    keep = b > b.max() - 60
+    diff = np.abs(a - b)[keep]
+    return np.median(diff), np.percentile(diff, 99), np.corrcoef(a[keep], b[keep])[0, 1]
+
+
+def _assert_close_to_librosa(actual, expected, what):
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    median, p99, corr = db_agreement(actual, expected)
+    assert median <= 0.2 and p99 <= 2.0 and corr >= 0.999, (what, median, p99, corr)
+
+
+RECORDINGS = ["music_vibeace_22k_mono.flac", "speech_libri_5703_16k_mono.flac",
+              "music_trumpet_44k_stereo.wav"]
+
+
+@pytest.mark.parametrize("name", RECORDINGS)
+@pytest.mark.parametrize("algorithm", ["direct", "multirate"])
+@pytest.mark.parametrize("params", [{}, SEED, dict(hop_length=256, n_bins=72, bins_per_octave=12)],
+                         ids=["default", "seed", "hop256"])
+def test_cqt_agrees_with_librosa(recordings, name, algorithm, params):
+    y, sr = recordings[name]
+    params = {**params, "sr": sr}
+    lib_params = {**params, "fmin": af.note_to_hz(params["fmin"]) if "fmin" in params else None}
+    expected = librosa.cqt(y, sparsity=0, **lib_params)
+    actual = af.cqt(y, algorithm=algorithm, **params)
+    _assert_close_to_librosa(actual, expected, f"{name} {algorithm}")
+
+
+@pytest.mark.parametrize("gamma", [None, 10.0])
+def test_vqt(recordings, gamma):
+    """'direct' is the definition; 'multirate' reproduces librosa's VQT. The two differ more
+    than for the CQT (p99 ~2.3 dB for the ERB gamma): the short low-frequency VQT kernels are
+    wide-band, and both multirate computations, librosa's and ours, build them at decimated
+    rates where they are no longer band-limited."""
+    y, sr = load("music_vibeace_22k_mono.flac", seconds=3.0)
+    fmin = librosa.note_to_hz("C1")
+    expected = brute_force_cqt(y, sr=sr, hop_length=512, fmin=fmin, n_bins=72,
+                               bins_per_octave=12, gamma=gamma)
+    direct = af.vqt(y, sr=sr, gamma=gamma, n_bins=72, algorithm="direct")
+    tolerance_check(direct, expected[:, :direct.shape[-1]], 1e-6, "vqt direct vs definition")
+    y, sr = recordings["music_vibeace_22k_mono.flac"]
+    _assert_close_to_librosa(af.vqt(y, sr=sr, gamma=gamma, n_bins=72, algorithm="multirate"),
+                             librosa.vqt(y, sr=sr, gamma=gamma, sparsity=0, n_bins=72),
+                             f"vqt gamma={gamma}")
+
+
+def test_multirate_with_odd_hop_and_sparsity(recordings):
+    y, sr = recordings["music_vibeace_22k_mono.flac"]
+    expected = librosa.cqt(y, sr=sr, hop_length=333, sparsity=0.01)
+    actual = af.cqt(y, sr=sr, hop_length=333, sparsity=0.01, algorithm="multirate")
+    _assert_close_to_librosa(actual, expected, "odd hop, sparsity")
+
+
+@pytest.mark.parametrize("n", [1000, 22050, 22051, 44100 - 1, 65536])
+@pytest.mark.parametrize("hop", [512, 384, 333, 64])
+def test_frame_count_is_librosas(n, hop):
+    y = np.random.default_rng(n).standard_normal(n)
+    expected = librosa.cqt(y, sr=22050, hop_length=hop, n_bins=48, fmin=65.0).shape[-1]
+    for algorithm in ("direct", "multirate"):
+        assert af.cqt(y, hop_length=hop, n_bins=48, fmin=65.0, algorithm=algorithm).shape[-1] == expected
+
+
+@pytest.mark.parametrize("algorithm", ["direct", "multirate"])
+@pytest.mark.parametrize("bin_index", [0, 13, 40, 83])
+def test_tone_peaks_in_its_bin(algorithm, bin_index):
+    sr = 22050
+    f = af.cqt_frequencies(84, fmin="C1")[bin_index]
+    t = np.arange(3 * sr) / sr
+    C = af.cqt(np.sin(2 * np.pi * f * t), sr=sr, algorithm=algorithm)
+    middle = np.abs(C[:, C.shape[-1] // 2])
+    assert int(np.argmax(middle)) == bin_index
+
+
+def test_chroma_of_c_major_triad():
+    sr = 22050
+    t = np.arange(2 * sr) / sr
+    chord = sum(np.sin(2 * np.pi * af.note_to_hz(n) * t) for n in ("C4", "E4", "G4"))
+    chroma = af.chroma_cqt(chord, sr=sr)
+    assert chroma.shape == (12, 1 + len(chord) // 512)
+    profile = chroma[:, 10:-10].mean(axis=-1)
+    assert set(np.argsort(profile)[-3:]) == {0, 4, 7}  # C, E, G
+    assert np.allclose(chroma.max(axis=0), 1.0)
+    expected = librosa.feature.chroma_cqt(y=chord, sr=sr, tuning=0.0)
+    np.testing.assert_allclose(chroma[:, 10:-10], expected[:, 10:-10], atol=0.05)
+
+
+def test_pseudo_cqt_matches_librosa(recordings):
+    y, sr = recordings["music_vibeace_22k_mono.flac"]
+    for scale in (True, False):
+        expected = librosa.pseudo_cqt(y, sr=sr, sparsity=0, scale=scale)
+        tolerance_check(af.pseudo_cqt(y, sr=sr, scale=scale), expected, 1e-5, "pseudo_cqt")
+
+
+def test_frequencies_notes_and_kernels():
+    np.testing.assert_allclose(af.cqt_frequencies(84, fmin="C1", tuning=0.2),
+                               librosa.cqt_frequencies(84, fmin=librosa.note_to_hz("C1"), tuning=0.2),
+                               rtol=1e-14)
+    for note in ("C1", "A4", "C#3", "Db3", "B-1", "G\u266f5", "E\u266d2"):
+        assert af.note_to_hz(note) == pytest.approx(librosa.note_to_hz(note), rel=1e-14)
+    for f in (32.7, 440.0, 466.16, 1000.0):
+        assert af.hz_to_note(f) == librosa.hz_to_note(f)
+    assert af.hz_to_note([440.0, 880.0], unicode=False) == ["A4", "A5"]
+    freqs = librosa.cqt_frequencies(n_bins=48, fmin=65.0, bins_per_octave=12)
+    alpha = librosa.filters._relative_bandwidth(freqs=freqs)
+    expected, lengths = librosa.filters.wavelet(freqs=freqs, sr=16000, alpha=alpha,
+                                                dtype=np.complex128)
+    kernels, mine = af.cqt_filterbank(sr=16000, fmin=65.0, n_bins=48)
+    np.testing.assert_allclose(mine, lengths, rtol=1e-14)
+    np.testing.assert_allclose(kernels, expected, rtol=0, atol=1e-15)
+
+
+# --- every backend ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("algorithm", ["direct", "multirate"])
+def test_cqt_backends_agree_with_numpy(xp, rng, algorithm):
+    y = rng.standard_normal((2, 2, 11025)).astype(np.float32)
+    params = dict(sr=22050, fmin=110.0, n_bins=48, hop_length=256, algorithm=algorithm)
+    expected = af.cqt(y, **params)
+    out = af.cqt(xp.asarray(y), **params)
+    tolerance_check(assert_like(out, xp, dtype=xp.xp.complex64, shape=expected.shape), expected,
+                    1e-5, f"{xp} cqt")
+
+
+def test_chroma_and_pseudo_backends(xp, rng):
+    y = rng.standard_normal((2, 11025)).astype(np.float32)
+    for f in (lambda a: af.chroma_cqt(a, sr=22050, fmin=65.0, n_octaves=5),
+              lambda a: af.pseudo_cqt(a, sr=22050, fmin=65.0, n_bins=60)):
+        expected = f(y)
+        out = f(xp.asarray(y))
+        tolerance_check(assert_like(out, xp, dtype=xp.xp.float32, shape=expected.shape),
+                        expected, 1e-5)
+
+
+def test_seed_workload_on_float32_batch(rng):
+    """The notebook's transform on a batch of 30 s clips: shape, dtype, agreement."""
+    y = rng.standard_normal((2, 30 * 22050)).astype(np.float32)
+    C = af.cqt(y, **SEED)
+    assert C.shape == (2, 96, 1 + 30 * 22050 // 1024) and C.dtype == np.complex64
+    expected = librosa.cqt(y[0].astype(np.float64), sparsity=0,
+                           **{**SEED, "fmin": librosa.note_to_hz("C3")})
+    _assert_close_to_librosa(C[0], expected, "seed float32")
+
+
+def test_auto_picks_multirate_for_low_fmin():
+    from audiofront import constantq as cqt_module
+
+    design = cqt_module._design(*cqt_module._validated(22050, 512, None, 84, 12, 0.0, 1.0, 1,
+                                                       0.0, "hann", 0.0))
+    assert cqt_module._flops(design, 220500, "multirate") < cqt_module._flops(design, 220500, "direct")
+
+
+def test_cqt_errors():
+    y = np.zeros(22050)
+    with pytest.raises(af.ParameterError, match="fmin=0"):
+        af.cqt(y, fmin=0)
+    with pytest.raises(af.ParameterError, match="fmin=-5"):
+        af.cqt(y, fmin=-5.0)
+    with pytest.raises(af.ParameterError, match="Nyquist"):
+        af.cqt(y, sr=8000, n_bins=96)
+    with pytest.raises(af.ParameterError, match="algorithm='fast'"):
+        af.cqt(y, algorithm="fast")
+    with pytest.raises(af.ParameterError, match="sparsity=1"):
+        af.cqt(y, sparsity=1.0)
+    with pytest.raises(af.ParameterError, match="note"):
+        af.cqt(y, fmin="H2")
+    with pytest.raises(TypeError, match="int16"):
+        af.cqt(np.zeros(100, np.int16))
+    with pytest.raises(af.ParameterError, match="multiple of n_chroma"):
+        af.chroma_cqt(y, bins_per_octave=20)
