@@ -43,6 +43,11 @@ CASES = {  # name -> (module factory, core function on NumPy)
         lambda y: af.log_frequency_spectrogram(y, sr=16000, n_fft=1024, fmin=50.0, n_bins=72)),
     "MFCC": (lambda: aft.MFCC(sr=16000, n_mfcc=13, lifter=22, n_fft=512, n_mels=40),
              lambda y: af.mfcc(y, sr=16000, n_mfcc=13, lifter=22, n_fft=512, n_mels=40)),
+    "CQT": (lambda: aft.CQT(sr=16000, fmin=65.0, n_bins=60, hop_length=256),
+            lambda y: af.cqt(y, sr=16000, fmin=65.0, n_bins=60, hop_length=256)),
+    "CQT-direct-magnitude": (
+        lambda: aft.CQT(sr=16000, fmin=110.0, n_bins=48, algorithm="direct", output="magnitude"),
+        lambda y: np.abs(af.cqt(y, sr=16000, fmin=110.0, n_bins=48, algorithm="direct"))),
     "Frame": (lambda: aft.Frame(frame_length=400, hop_length=160),
               lambda y: af.frame(y, frame_length=400, hop_length=160)),
 }
@@ -163,7 +168,9 @@ def test_trainable_needs_dft():
     lambda: aft.STFT(n_fft=32, hop_length=8, method="dft"),
     lambda: aft.MelSpectrogram(sr=8000, n_fft=64, hop_length=16, n_mels=8),
     lambda: aft.PowerToDB(top_db=None),
-], ids=["STFT-fft", "STFT-dft", "MelSpectrogram", "PowerToDB"])
+    lambda: aft.CQT(sr=8000, fmin=500.0, n_bins=12, hop_length=32, algorithm="direct"),
+    lambda: aft.CQT(sr=8000, fmin=250.0, n_bins=24, hop_length=32, algorithm="multirate"),
+], ids=["STFT-fft", "STFT-dft", "MelSpectrogram", "PowerToDB", "CQT-direct", "CQT-multirate"])
 def test_gradcheck_float64(module):
     m = module().double()
     if isinstance(m, aft.PowerToDB):
@@ -207,8 +214,12 @@ def test_small_model_trains():
 
 
 @pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`")
-def test_torch_compile_matches_eager(clips):
-    m = aft.MelSpectrogram(sr=16000, n_fft=512, n_mels=64)
+@pytest.mark.parametrize("module", [
+    lambda: aft.MelSpectrogram(sr=16000, n_fft=512, n_mels=64),
+    lambda: aft.CQT(sr=16000, fmin=65.0, n_bins=60, hop_length=256, output="magnitude"),
+], ids=["MelSpectrogram", "CQT"])
+def test_torch_compile_matches_eager(clips, module):
+    m = module()
     x = torch.from_numpy(clips)
     compiled = torch.compile(m)
     tolerance_check(compiled(x).numpy(), m(x).numpy(), 1e-5)

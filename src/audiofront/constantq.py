@@ -300,8 +300,8 @@ def _decimate(y, xp):
     """Low-pass then keep every other sample: ``(..., n) -> (..., ceil(n / 2))``, as matrix
     products (a block-Toeplitz form of the FIR), which every backend runs well."""
     n = y.shape[-1]
-    n_out = -(-n // 2)
-    rows = -(-n_out // _BLOCK) + 1
+    n_out = (n + 1) // 2  # positive floor divisions only: torch.compile traces n symbolically
+    rows = (n_out + _BLOCK - 1) // _BLOCK + 1
     padded = pad(y, _FIR_HALF, 2 * _BLOCK * rows - n - _FIR_HALF, xp=xp)
     blocks = xp.reshape(padded, tuple(y.shape[:-1]) + (rows, 2 * _BLOCK))
     A = _backend.place(_decimation_matrix, (), xp=xp, device=_backend.device_of(y), dtype=y.dtype)
@@ -321,7 +321,7 @@ def cqt_frame_count(n_samples: int, *, hop_length: int = 512, design=None) -> in
     for _bins, power, hop in design.octaves():
         n = n_samples
         for _ in range(power):
-            n = -(-n // 2)
+            n = (n + 1) // 2
         counts.append(1 + n // hop)
     return min(counts)
 

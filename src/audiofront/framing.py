@@ -23,7 +23,7 @@ def frame_count(n_samples: int, *, frame_length: int, hop_length: int, center: b
     if center:
         return 1 + n_samples // hop_length
     if pad_end:
-        return -(-n_samples // hop_length)
+        return (n_samples + hop_length - 1) // hop_length
     return max(0, 1 + (n_samples - frame_length) // hop_length)
 
 
@@ -142,7 +142,7 @@ def overlap_add(frames, /, *, hop_length: int):
     import array_api_extra as xpx
 
     n_frames, length = frames.shape[-2], frames.shape[-1]
-    blocks = -(-length // hop_length)
+    blocks = (length + hop_length - 1) // hop_length
     lead = [(0, 0)] * (frames.ndim - 2)
     if blocks * hop_length > length:
         frames = xpx.pad(frames, lead + [(0, 0), (0, blocks * hop_length - length)], xp=xp)

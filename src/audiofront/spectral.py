@@ -308,7 +308,7 @@ def istft(S, /, *, n_fft: int | None = None, hop_length: int | None = None,
     half = n_fft // 2 if center else 0
     if length is not None:
         length = _checks.positive_int(length, "length")
-        n_frames = min(n_frames, -(-(length + 2 * half) // hop_length))
+        n_frames = min(n_frames, (length + 2 * half + hop_length - 1) // hop_length)
         expected = length
     else:
         expected = n_fft + hop_length * (n_frames - 1) - 2 * half

@@ -28,7 +28,7 @@ from .._checks import ParameterError, one_of
 from ..framing import PAD_MODES
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
-           "LogFrequencySpectrogram", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
+           "LogFrequencySpectrogram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
            "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment"]
 
 XP = array_api_compat.array_namespace(torch.empty(0))
@@ -247,6 +247,40 @@ class LogFrequencySpectrogram(_STFTModule):
 
     def _config(self):
         return {**self.filterbank_config, "power": self.power, **super()._config()}
+
+
+class CQT(_Module):
+    """Constant-Q (or, with ``gamma``, variable-Q) transform, :func:`audiofront.cqt`.
+
+    ``(..., time) -> (..., n_bins, frames)``: complex, or ``|C| ** power`` with
+    ``output='magnitude'``. The kernels are built and cached by the core per device and dtype
+    (they are not learnable here, so the module holds no tensors of its own).
+    """
+
+    def __init__(self, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
+                 bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0,
+                 norm=1, sparsity: float = 0.0, window="hann", scale: bool = True,
+                 pad_mode: str = "constant", gamma: float = 0.0, algorithm: str = "auto",
+                 output: str = "complex", power: float = 1.0, layout: str = "freq_time"):
+        super().__init__(layout)
+        self.config = {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
+                       "bins_per_octave": bins_per_octave, "tuning": tuning,
+                       "filter_scale": filter_scale, "norm": norm, "sparsity": sparsity,
+                       "window": window, "scale": scale, "pad_mode": pad_mode, "gamma": gamma,
+                       "algorithm": algorithm}
+        self.output = one_of(output, "output", ("complex", "magnitude"))
+        self.power = _checks.positive_float(power, "power")
+        af.vqt(torch.zeros(4 * hop_length), **self.config)  # validate now, build the kernels
+
+    @_in_float32
+    def forward(self, x):
+        C = af.vqt(x, **self.config)
+        if self.output == "magnitude":
+            C = C.abs() if self.power == 1.0 else C.abs() ** self.power
+        return self._out(C)
+
+    def _config(self):
+        return {**self.config, "output": self.output, **super()._config()}
 
 
 class MFCC(_Module):
