@@ -83,3 +83,11 @@ def table(medians, op: str, audio_seconds: float, reference: str, memory=None) -
         lines.append(f"| {name} | {med * 1e3:.1f} ({best * 1e3:.1f}) | {audio_seconds / med:,.0f} "
                      f"| {ratio} | {mem_s} |")
     return lines + [""]
+
+
+def report(title: str, lines: list[str], write: bool = True) -> None:
+    """Print the section and, unless told not to, put it into RESULTS.md."""
+    text = "\n".join(lines)
+    print(text)
+    if write:
+        write_section(title, text)

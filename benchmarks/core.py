@@ -22,7 +22,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _harness import table, time_all, versions, write_section  # noqa: E402
+from _harness import report, table, time_all, versions  # noqa: E402
 
 SR, SECONDS, BATCH, N_FFT, HOP, N_MELS = 22050, 10, 16, 2048, 512, 128
 AUDIO_SECONDS = BATCH * SECONDS
@@ -173,10 +173,7 @@ def main():
             return peak_memory(impls[name][op]) if numpy_based and not args.no_memory else None
 
         lines += table(med, op, AUDIO_SECONDS, "librosa", memory)
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section(f"Core ({args.device})", text)
+    report(f"Core ({args.device})", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
-from _harness import table, time_all, versions, write_section  # noqa: E402
+from _harness import report, table, time_all, versions  # noqa: E402
 
 import audiofront as af  # noqa: E402
 
@@ -134,10 +134,7 @@ def main():
             lines.append(f"| {label} | {name.split('_')[0]}_{name.split('_')[1]} | {median:.3f} | "
                          f"{p99:.3f} | {corr:.5f} | {offset:+.2f} | {am:.3f} / {ap:.3f} |")
         lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section(f"CQT ({args.device})", text)
+    report(f"CQT ({args.device})", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ __all__ = ["melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "m
            "logmel_to_mfcc", "mfcc_basis", "delta"]
 
 
+def _filtered(y, xp, filterbank, plan, **spectrogram_params):
+    """The spectrogram of ``y`` through ``filterbank``: ``(..., bands, frames)``."""
+    out = spectrogram_frames(y, xp, filterbank=_backend.like(filterbank, y, xp), band_plan=plan,
+                             **spectrogram_params)
+    return xp.matrix_transpose(out)
+
+
 def apply_filterbank(S, /, *, filterbank):
     """Apply a ``(n_bands, n_bins)`` filterbank to a spectrogram ``(..., n_bins, frames)``.
 
@@ -74,12 +81,9 @@ def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: in
                                          fmax=fmax, htk=htk, norm=norm, xp=xp,
                                          device=_backend.device_of(y), dtype=y.dtype,
                                          _internal=True)
-    M = spectrogram_frames(y, xp, power=power, filterbank=_backend.like(mel_basis, y, xp),
-                           band_plan=plan,
-                           n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-                           window=window, center=center, pad_mode=pad_mode, method=method,
-                           dft_basis=dft_basis, check_finite=check_finite)
-    return xp.matrix_transpose(M)
+    return _filtered(y, xp, mel_basis, plan, power=power, n_fft=n_fft, hop_length=hop_length,
+                     win_length=win_length, window=window, center=center, pad_mode=pad_mode,
+                     method=method, dft_basis=dft_basis, check_finite=check_finite)
 
 
 @fill
@@ -120,12 +124,9 @@ def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
                                          bins_per_octave=bins_per_octave, fmin=fmin,
                                          spread=spread, xp=xp, device=_backend.device_of(y),
                                          dtype=y.dtype, _internal=True)
-    L = spectrogram_frames(y, xp, power=power, filterbank=_backend.like(log_basis, y, xp),
-                           band_plan=plan,
-                           n_fft=n_fft, hop_length=hop_length, win_length=win_length,
-                           window=window, center=center, pad_mode=pad_mode, method=method,
-                           dft_basis=dft_basis, check_finite=check_finite)
-    return xp.matrix_transpose(L)
+    return _filtered(y, xp, log_basis, plan, power=power, n_fft=n_fft, hop_length=hop_length,
+                     win_length=win_length, window=window, center=center, pad_mode=pad_mode,
+                     method=method, dft_basis=dft_basis, check_finite=check_finite)
 
 
 @functools.lru_cache(maxsize=32)

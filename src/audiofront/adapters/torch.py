@@ -188,12 +188,36 @@ class InverseSTFT(_STFTModule):
                         length=length)
 
 
-class MelSpectrogram(_STFTModule):
+class _FilteredSpectrogram(_STFTModule):
+    """A power spectrogram through a filterbank that the module holds (and may learn)."""
+
+    build = None  # the core's filterbank builder
+    compute = None  # the core's feature function
+    basis = ""  # the name of its filterbank argument, and of the module's tensor
+
+    def _filterbank(self, power, trainable, **config):
+        self.power = _checks.positive_float(power, "power")
+        self.filterbank_config = config
+        fb = type(self).build(n_fft=self.n_fft, xp=XP, dtype=torch.float32, **config)
+        self._constant(self.basis, fb, trainable)
+
+    @_in_float32
+    def forward(self, x):
+        return self._out(type(self).compute(x, power=self.power, **{self.basis: getattr(self, self.basis)},
+                                            **self._stft_kwargs()))
+
+    def _config(self):
+        return {**self.filterbank_config, "power": self.power, **super()._config()}
+
+
+class MelSpectrogram(_FilteredSpectrogram):
     """Mel spectrogram ``(..., time) -> (..., n_mels, frames)``, :func:`audiofront.melspectrogram`.
 
     ``trainable_stft`` learns the DFT basis (``method='dft'``); ``trainable_filterbank``
     learns the mel filters (nnAudio's ``trainable_STFT`` / ``trainable_mel``).
     """
+
+    build, compute, basis = af.mel_filterbank, af.melspectrogram, "mel_basis"
 
     def __init__(self, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
                  win_length: int | None = None, window="hann", center: bool = True,
@@ -204,25 +228,15 @@ class MelSpectrogram(_STFTModule):
         super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                          window=window, center=center, pad_mode=pad_mode, method=method,
                          trainable=trainable_stft, layout=layout)
-        self.power = _checks.positive_float(power, "power")
-        self.filterbank_config = {"sr": sr, "n_mels": n_mels, "fmin": fmin, "fmax": fmax,
-                                  "htk": htk, "norm": norm}
-        fb = af.mel_filterbank(n_fft=self.n_fft, xp=XP, dtype=torch.float32,
-                               **self.filterbank_config)
-        self._constant("mel_basis", fb, trainable_filterbank)
-
-    @_in_float32
-    def forward(self, x):
-        return self._out(af.melspectrogram(x, power=self.power, mel_basis=self.mel_basis,
-                                           **self._stft_kwargs()))
-
-    def _config(self):
-        return {**self.filterbank_config, "power": self.power, **super()._config()}
+        self._filterbank(power, trainable_filterbank, sr=sr, n_mels=n_mels, fmin=fmin,
+                         fmax=fmax, htk=htk, norm=norm)
 
 
-class LogFrequencySpectrogram(_STFTModule):
+class LogFrequencySpectrogram(_FilteredSpectrogram):
     """Log-frequency spectrogram ``(..., time) -> (..., n_bins, frames)``, kapre's log
     filterbank on the power spectrogram (:func:`audiofront.log_frequency_spectrogram`)."""
+
+    build, compute, basis = af.log_filterbank, af.log_frequency_spectrogram, "log_basis"
 
     def __init__(self, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
                  win_length: int | None = None, window="hann", center: bool = True,
@@ -233,20 +247,8 @@ class LogFrequencySpectrogram(_STFTModule):
         super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                          window=window, center=center, pad_mode=pad_mode, method=method,
                          trainable=trainable_stft, layout=layout)
-        self.power = _checks.positive_float(power, "power")
-        self.filterbank_config = {"sr": sr, "n_bins": n_bins, "bins_per_octave": bins_per_octave,
-                                  "fmin": fmin, "spread": spread}
-        fb = af.log_filterbank(n_fft=self.n_fft, xp=XP, dtype=torch.float32,
-                               **self.filterbank_config)
-        self._constant("log_basis", fb, trainable_filterbank)
-
-    @_in_float32
-    def forward(self, x):
-        return self._out(af.log_frequency_spectrogram(x, power=self.power, log_basis=self.log_basis,
-                                                      **self._stft_kwargs()))
-
-    def _config(self):
-        return {**self.filterbank_config, "power": self.power, **super()._config()}
+        self._filterbank(power, trainable_filterbank, sr=sr, n_bins=n_bins,
+                         bins_per_octave=bins_per_octave, fmin=fmin, spread=spread)
 
 
 class CQT(_Module):
