@@ -221,3 +221,16 @@ def test_cqt_errors():
         af.cqt(np.zeros(100, np.int16))
     with pytest.raises(af.ParameterError, match="multiple of n_chroma"):
         af.chroma_cqt(y, bins_per_octave=20)
+
+
+@pytest.mark.parametrize("algorithm", ["direct", "multirate"])
+def test_cqt_agrees_with_librosa_on_synthetic_tones(algorithm):
+    sr = 22050
+    t = np.arange(5 * sr) / sr
+    rng = np.random.default_rng(7)
+    y = sum(np.sin(2 * np.pi * f * t + rng.uniform(0, 6)) * np.exp(-((t - c) ** 2) / 0.5)
+            for f, c in zip(af.cqt_frequencies(84, fmin="C1")[::7] * 1.013, np.linspace(0.3, 4.7, 12),
+                            strict=True))
+    y = y + 1e-3 * rng.standard_normal(len(t))
+    _assert_close_to_librosa(af.cqt(y, sr=sr, algorithm=algorithm),
+                             librosa.cqt(y, sr=sr, sparsity=0), f"tones {algorithm}")
