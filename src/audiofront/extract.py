@@ -234,8 +234,9 @@ def _read_state(output: str, record: dict) -> set:
         except Exception as exc:
             raise ExtractError(f"{output} exists but cannot be read ({exc}); move it away") from None
         if theirs != record:
-            diff = sorted(k for k in set(theirs) | set(record) if theirs.get(k) != record.get(k))
-            detail = ", ".join(f"{k}: file {theirs.get(k)!r}, now {record.get(k)!r}" for k in diff)
+            theirs, ours = _flat(theirs), _flat(record)
+            diff = sorted(k for k in set(theirs) | set(ours) if theirs.get(k) != ours.get(k))
+            detail = ", ".join(f"{k}: file {theirs.get(k)!r}, now {ours.get(k)!r}" for k in diff)
             raise ExtractError(
                 f"{output} was made with other parameters ({detail}); it is left untouched. Use "
                 f"another output path, or the same options to resume."
@@ -246,6 +247,10 @@ def _read_state(output: str, record: dict) -> set:
         if orphan:
             os.remove(part)
     return done
+
+
+def _flat(record: dict) -> dict:
+    return {**{k: v for k, v in record.items() if k != "params"}, **record.get("params", {})}
 
 
 def _write_part(output: str, index: int, batch: dict, compression) -> str:

@@ -1,0 +1,238 @@
+"""The audiofront command: extraction into HDF5 (content, labels, resume after SIGKILL,
+bad files, parameter mismatch), info, show and demo."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+h5py = pytest.importorskip("h5py")
+soundfile = pytest.importorskip("soundfile")
+pytest.importorskip("soxr")
+
+import audiofront as af  # noqa: E402
+from audiofront import io as afio  # noqa: E402
+from audiofront.cli import main  # noqa: E402
+from helpers import DATA  # noqa: E402
+
+CQT = ["--feature", "cqt", "--fmin", "C2", "--n-bins", "60", "--hop-length", "512"]
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    """A GTZAN-style folder: one sub-folder per label, clips of a few seconds at various
+    rates, mono and stereo, cut from the test recordings."""
+    root = tmp_path / "clips"
+    sources = {
+        "music": ["music_vibeace_22k_mono.flac", "music_trumpet_44k_stereo.wav"],
+        "speech": ["speech_libri_5703_16k_mono.flac"],
+        "birds": ["env_robin_44k_stereo.flac"],
+    }
+    for label, names in sources.items():
+        (root / label).mkdir(parents=True)
+        for name in names:
+            y, sr = soundfile.read(DATA / name, dtype="float32", always_2d=True)
+            for k in range(2):
+                clip = y[k * sr:(k + 2) * sr]
+                soundfile.write(root / label / f"{name.split('.')[0]}_{k}.wav", clip, sr)
+    return root
+
+
+def read(path):
+    with h5py.File(path, "r") as f:
+        return {key: f[key][()] for key in f}, dict(f.attrs)
+
+
+def test_extract_content_labels_offsets(dataset, tmp_path):
+    out = tmp_path / "features.h5"
+    code = main(["extract", str(dataset), "-o", str(out), "--segment", "8192", "--overlap", "0.5",
+                 "--mono", "-q", *CQT])
+    assert code == 0
+    data, attrs = read(out)
+    files = [f.decode() for f in data["files"]]
+    names = [n.decode() for n in data["label_names"]]
+    assert names == ["birds", "music", "speech"] and attrs["complete"]
+    assert len(files) == 8
+    assert data["features"].shape[1:] == (60, 1 + 8192 // 512)
+    for row in range(0, len(data["features"]), 5):
+        path = files[data["source"][row]]
+        assert names[data["label"][row]] == os.path.basename(os.path.dirname(path))
+        y, _ = afio.load(path, sr=22050, mono=True)
+        start = data["offset"][row]
+        segment = y[0, start:start + 8192]
+        expected = np.abs(af.cqt(segment, sr=22050, fmin="C2", n_bins=60, hop_length=512))
+        np.testing.assert_allclose(data["features"][row], expected, rtol=1e-6, atol=1e-7)
+    # offsets: the aligned and half-shifted frames of the notebook, per file
+    for i, path in enumerate(files):
+        n = afio.load(path, sr=22050, mono=True)[0].shape[1]
+        offsets = data["offset"][data["source"] == i]
+        assert len(offsets) == n // 8192 + int(np.floor(n / 8192 - 0.5))  # N1 + N2 of the notebook
+        np.testing.assert_array_equal(offsets, np.arange(len(offsets)) * 4096)
+
+
+def test_stereo_kept_mono_upmixed_and_audio_kept(dataset, tmp_path):
+    out = tmp_path / "stereo.h5"
+    code = main(["extract", str(dataset), "-o", str(out), "--feature", "mel", "--n-mels", "40",
+                 "--duration", "1.5", "--keep-audio", "--db", "-q"])
+    assert code == 0
+    data, _ = read(out)
+    assert data["features"].shape[1:3] == (2, 40)  # channels kept
+    assert data["audio"].shape[1:] == (2, int(1.5 * 22050))
+    files = [f.decode() for f in data["files"]]
+    mono_row = next(r for r in range(len(data["source"])) if "mono" in os.path.basename(files[data["source"][r]]))
+    np.testing.assert_array_equal(data["audio"][mono_row][0], data["audio"][mono_row][1])
+    expected = af.power_to_db(af.melspectrogram(data["audio"][mono_row], sr=22050, n_mels=40))
+    np.testing.assert_allclose(data["features"][mono_row], expected, rtol=1e-5, atol=1e-4)
+
+
+def test_bad_files_are_reported_and_skipped(dataset, tmp_path, capsys):
+    (dataset / "speech" / "corrupt.wav").write_bytes(b"RIFF" + os.urandom(2000))
+    (dataset / "speech" / "empty.flac").write_bytes(b"")
+    soundfile.write(dataset / "speech" / "silent_zero_length.wav", np.zeros((0, 1)), 8000)
+    soundfile.write(dataset / "speech" / "other_rate.wav", np.random.default_rng(0).uniform(-.5, .5, 8000 * 2), 8000)
+    out = tmp_path / "f.h5"
+    code = main(["extract", str(dataset), "-o", str(out), "--mono", "--segment", "8192", *CQT])
+    assert code == 1  # something was skipped
+    err = capsys.readouterr().err
+    assert "3 files skipped" in err
+    for name in ("corrupt.wav", "empty.flac", "silent_zero_length.wav"):
+        assert name in err
+    data, _ = read(out)
+    files = [f.decode() for f in data["files"]]
+    assert any(f.endswith("other_rate.wav") for f in files)  # resampled, not skipped
+    assert len(data["skipped"]) == 3
+
+
+def test_other_parameters_are_refused(dataset, tmp_path, capsys):
+    out = tmp_path / "f.h5"
+    assert main(["extract", str(dataset / "speech"), "-o", str(out), "--mono", "-q", *CQT]) == 0
+    before = out.read_bytes()
+    code = main(["extract", str(dataset / "speech"), "-o", str(out), "--mono", "-q",
+                 "--feature", "cqt", "--fmin", "C2", "--n-bins", "48"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "other parameters" in err and "n_bins: file 60, now 48" in err
+    assert out.read_bytes() == before  # untouched
+    # the same options resume: nothing to do, still the same content
+    assert main(["extract", str(dataset / "speech"), "-o", str(out), "--mono", "-q", *CQT]) == 0
+    assert read(out)[0]["features"].shape == h5py.File(out, "r")["features"].shape
+
+
+def test_unknown_option_for_feature(dataset, tmp_path, capsys):
+    code = main(["extract", str(dataset), "-o", str(tmp_path / "x.h5"), "--feature", "cqt",
+                 "--n-mels", "40"])
+    assert code == 2 and "--n-mels is not a parameter of the 'cqt' feature" in capsys.readouterr().err
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_adding_files_to_a_finished_output(dataset, tmp_path):
+    out = tmp_path / "grow.h5"
+    assert main(["extract", str(dataset / "speech"), "-o", str(out), "--mono", "-q", *CQT]) == 0
+    first = read(out)[0]
+    assert main(["extract", str(dataset / "speech"), str(dataset / "birds"), "-o", str(out),
+                 "--mono", "-q", *CQT]) == 0
+    grown, attrs = read(out)
+    assert attrs["complete"] and len(grown["files"]) == len(first["files"]) + 2
+    np.testing.assert_array_equal(grown["features"][:len(first["features"])], first["features"])
+
+
+def test_sigkill_leaves_a_valid_file_and_rerun_completes(tmp_path, dataset):
+    many = tmp_path / "many"
+    for i in range(24):  # enough small files that the run is still going when it is killed
+        (many / f"label{i % 3}").mkdir(parents=True, exist_ok=True)
+        y = np.random.default_rng(i).uniform(-0.5, 0.5, 22050 * 4).astype(np.float32)
+        soundfile.write(many / f"label{i % 3}" / f"clip{i:02d}.wav", y, 22050)
+    args = ["extract", str(many), "--mono", "--batch-size", "1", "-q", "--feature", "cqt",
+            "--n-bins", "84", "--algorithm", "direct"]
+    killed = tmp_path / "killed.h5"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    proc = subprocess.Popen([sys.executable, "-m", "audiofront.cli", *args, "-o", str(killed)],
+                            env=env, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    committed = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            with h5py.File(killed, "r") as f:
+                committed = len(f["files"])
+        except (OSError, KeyError):
+            continue
+        if committed >= 3:
+            break
+    assert proc.poll() is None, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with h5py.File(killed, "r") as f:  # valid, and every row of a listed file is there
+        files = f["files"].asstr()[()]
+        assert 3 <= len(files) < 24 and not f.attrs["complete"]
+        assert f["features"].shape[0] == len(files) and np.isfinite(f["features"][()]).all()
+    assert main([*args, "-o", str(killed)]) == 0
+    reference = tmp_path / "reference.h5"
+    assert main([*args, "-o", str(reference)]) == 0
+    a, b = read(killed)[0], read(reference)[0]
+    assert set(a) == set(b)
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert not os.path.exists(str(killed) + ".parts")
+
+
+def test_torch_backend_matches_numpy(dataset, tmp_path):
+    pytest.importorskip("torch")
+    outs = []
+    for backend in ("numpy", "torch"):
+        out = tmp_path / f"{backend}.h5"
+        assert main(["extract", str(dataset / "speech"), "-o", str(out), "--mono", "-q",
+                     "--backend", backend, "--feature", "mel", "--n-mels", "32"]) == 0
+        outs.append(read(out)[0]["features"])
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-4, atol=1e-6 * outs[0].max())
+
+
+def test_info_show_and_demo(dataset, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "f.h5"
+    main(["extract", str(dataset / "speech"), "-o", str(out), "--mono", "-q", "--segment", "8192",
+          "--db", *CQT])
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "cqt features, complete" in text and "speech (" in text and "n_bins=60" in text
+    png = tmp_path / "row.png"
+    assert main(["show", str(out), "--row", "3", "-o", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    clip = next((dataset / "birds").iterdir())
+    for feature in ("cqt", "mel", "chroma", "mfcc"):
+        png = tmp_path / f"{feature}.png"
+        assert main(["show", str(clip), "--feature", feature, "-o", str(png)]) == 0
+        assert png.stat().st_size > 10000
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--out-dir", "demo", "-q"]) == 0
+    data, attrs = read(tmp_path / "demo" / "audiofront-demo.h5")
+    assert attrs["complete"] and len(data["files"]) == 3
+    assert (tmp_path / "demo" / "audiofront-demo.png").exists()
+
+
+def test_text_list_float16_and_exact_rows(dataset, tmp_path):
+    listing = tmp_path / "list.txt"
+    clips = sorted((dataset / "music").iterdir())
+    listing.write_text("# my clips\n" + "\n".join(os.path.relpath(c, tmp_path) for c in clips) + "\n")
+    out = tmp_path / "half.h5"
+    assert main(["extract", str(listing), "-o", str(out), "--mono", "--dtype", "float16", "-q",
+                 "--segment", "8192", *CQT]) == 0
+    data, _ = read(out)
+    assert data["features"].dtype == np.float16 and len(data["files"]) == len(clips)
+    out32 = tmp_path / "single.h5"
+    assert main(["extract", str(listing), "-o", str(out32), "--mono", "-q", "--segment", "8192",
+                 *CQT]) == 0
+    full, _ = read(out32)
+    np.testing.assert_array_equal(data["features"], full["features"].astype(np.float16))
+    # a row is the core's output on that segment alone, to float32 rounding (BLAS may sum in
+    # another order for another batch size)
+    path = full["files"][full["source"][7]].decode()
+    y, _ = afio.load(path, sr=22050, mono=True)
+    start = full["offset"][7]
+    expected = np.abs(af.cqt(y[:, start:start + 8192], sr=22050, fmin="C2", n_bins=60, hop_length=512))[0]
+    np.testing.assert_allclose(full["features"][7], expected, rtol=0, atol=2e-6 * expected.max())
