@@ -67,7 +67,8 @@ def _parser():
     p.add_argument("--dtype", default="float32", choices=["float32", "float16"])
     p.add_argument("--keep-audio", action="store_true", help="store the samples of each row too")
     p.add_argument("--backend", default="numpy", choices=["numpy", "torch", "cupy"])
-    p.add_argument("--batch-size", type=int, default=64, help="rows per core call (default 64)")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="rows per core call (default: about 4 M samples; 16 M on a GPU)")
     p.add_argument("--compression", default="gzip", choices=["gzip", "lzf", "none"])
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
     _feature_options(p)

@@ -274,40 +274,47 @@ _BLOCK = 32  # outputs per block row of the block-Toeplitz product
 @functools.lru_cache(maxsize=4)
 def _lowpass(half: int = _FIR_HALF) -> np.ndarray:
     """Low-pass for decimation by 2: a Kaiser-windowed sinc (beta 8: about -80 dB in the stop
-    band), cut off at a quarter of the sampling rate, unit gain at DC; zero phase."""
+    band), cut off at a quarter of the sampling rate, unit gain at DC; zero phase. A half-band
+    filter: the taps at even distances from the centre are exactly 0."""
     n = np.arange(-half, half + 1)
     h = 0.5 * np.sinc(0.5 * n) * np.kaiser(2 * half + 1, 8.0)
+    h[(n % 2 == 0) & (n != 0)] = 0.0
     return h / h.sum()
 
 
 @functools.lru_cache(maxsize=4)
 def _decimation_matrix(half: int = _FIR_HALF, block: int = _BLOCK) -> np.ndarray:
-    """``(4 * block, block)``: the FIR and the decimation as one matrix product.
+    """``(2 * block, block)``: the odd-phase taps as a block-Toeplitz matrix.
 
-    With the signal padded by ``half`` on the left and cut into rows of ``2 * block``
-    samples, output ``m = block * b + r`` is ``sum_s h[s] x_padded[2 m + s]``, which lies in
-    rows b and b + 1: ``[row_b | row_b+1] @ matrix`` gives the ``block`` outputs of row b.
+    Decimated output m is ``h[0] x[2m] + sum_i g[i] odd[m + i]`` with ``odd[q] =
+    x_padded[2q + 1]`` (the signal padded by ``half``) and ``g`` the taps at odd distances
+    from the centre (the others are zero). Cut ``odd`` into rows of ``block`` samples: the
+    outputs of row b need rows b and b + 1, ``[row_b | row_b+1] @ matrix``.
     """
     h = _lowpass(half)
-    out = np.zeros((4 * block, block))
+    g = h[1::2]  # taps at s = 2i + 1, i = 0 .. half - 1
+    out = np.zeros((2 * block, block))
     for r in range(block):
-        out[2 * r:2 * r + len(h), r] = h
+        out[r:r + len(g), r] = g
     out.flags.writeable = False
     return out
 
 
 def _decimate(y, xp):
-    """Low-pass then keep every other sample: ``(..., n) -> (..., ceil(n / 2))``, as matrix
-    products (a block-Toeplitz form of the FIR), which every backend runs well."""
+    """Low-pass then keep every other sample: ``(..., n) -> (..., ceil(n / 2))``, as one
+    matrix product per block pair (a block-Toeplitz form of the half-band FIR), which every
+    backend runs well."""
     n = y.shape[-1]
     n_out = (n + 1) // 2  # positive floor divisions only: torch.compile traces n symbolically
     rows = (n_out + _BLOCK - 1) // _BLOCK + 1
     padded = pad(y, _FIR_HALF, 2 * _BLOCK * rows - n - _FIR_HALF, xp=xp)
-    blocks = xp.reshape(padded, tuple(y.shape[:-1]) + (rows, 2 * _BLOCK))
+    odd = xp.reshape(padded[..., 1::2], tuple(y.shape[:-1]) + (rows, _BLOCK))
     A = _backend.place(_decimation_matrix, (), xp=xp, device=_backend.device_of(y), dtype=y.dtype)
-    out = (_backend.matmul_last(blocks[..., :-1, :], A[:2 * _BLOCK, :], xp)
-           + _backend.matmul_last(blocks[..., 1:, :], A[2 * _BLOCK:, :], xp))
-    return xp.reshape(out, tuple(y.shape[:-1]) + ((rows - 1) * _BLOCK,))[..., :n_out]
+    # both products over every row (a contiguous reshape, no copy), then shifted and added
+    out = (_backend.matmul_last(odd, A[:_BLOCK, :], xp)[..., :-1, :]
+           + _backend.matmul_last(odd, A[_BLOCK:, :], xp)[..., 1:, :])
+    out = xp.reshape(out, tuple(y.shape[:-1]) + ((rows - 1) * _BLOCK,))[..., :n_out]
+    return out + float(_lowpass()[_FIR_HALF]) * y[..., 0:n:2]
 
 
 # --- the transforms --------------------------------------------------------------------------
@@ -355,7 +362,7 @@ def _flops(design: _Design, n_samples: int, algorithm: str) -> float:
         half, hop, matrix = _octave_matrix(args, i, "multirate")
         total += (1 + n_samples / 2 ** power / hop) * (2 * half + 1) * matrix.shape[1]
         if power:
-            total += n_samples / 2 ** power * 4 * _BLOCK  # the decimation that led here
+            total += n_samples / 2 ** power * 2 * _BLOCK  # the decimation that led here
     return total
 
 

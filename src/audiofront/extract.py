@@ -253,8 +253,10 @@ def _flat(record: dict) -> dict:
     return {**{k: v for k, v in record.items() if k != "params"}, **record.get("params", {})}
 
 
-def _write_part(output: str, index: int, batch: dict, compression) -> str:
-    """One committed batch of whole files, written under a temporary name then renamed."""
+def _write_part(output: str, index: int, batch: dict) -> str:
+    """One committed batch of whole files, written under a temporary name then renamed.
+    Parts are not compressed: they are read once more, when the run ends, and compressed
+    into the output then."""
     h5py = _h5()
     folder = _parts_dir(output)
     os.makedirs(folder, exist_ok=True)
@@ -264,8 +266,7 @@ def _write_part(output: str, index: int, batch: dict, compression) -> str:
         for key in ("features", "audio"):
             if key in batch:
                 data = batch[key]
-                f.create_dataset(key, data=data, chunks=(1,) + data.shape[1:],
-                                 compression=compression)
+                f.create_dataset(key, data=data)
         f["row_file"] = batch["row_file"]
         f["offset"] = batch["offset"]
         f["files"] = np.array(batch["files"], dtype=object)
@@ -285,21 +286,30 @@ def _strings(values):
     return np.array(values, dtype=_h5().string_dtype())
 
 
-def _publish(output: str, attrs: dict, freqs, skipped, *, consolidate: bool, compression) -> None:
-    """Rewrite ``output`` from the parts (by rename): virtual datasets, or, to finish, real
-    ones (and the parts are removed)."""
+def _part_index(part: str) -> dict:
+    """What publishing needs to know of a part (read once per run, then kept)."""
+    with _h5().File(part, "r") as f:
+        return {"path": part, "row_file": f["row_file"][()], "offset": f["offset"][()],
+                "files": f["files"].asstr()[()].tolist(), "labels": f["labels"].asstr()[()].tolist(),
+                "shapes": {key: (f[key].shape, f[key].dtype) for key in ("features", "audio")
+                           if key in f}}
+
+
+def _publish(output: str, index: list, attrs: dict, freqs, skipped, *, consolidate: bool,
+             compression) -> None:
+    """Rewrite ``output`` (by rename) from the parts described by ``index`` (see
+    :func:`_part_index`): virtual datasets, or, to finish, real ones (and the parts are
+    removed)."""
     h5py = _h5()
-    parts = _parts(output)
+    parts = [entry["path"] for entry in index]
     files, labels, row_file, offsets, shapes = [], [], [], [], {}
-    for part in parts:
-        with h5py.File(part, "r") as f:
-            row_file.append(f["row_file"][()] + len(files))
-            offsets.append(f["offset"][()])
-            files += f["files"].asstr()[()].tolist()
-            labels += f["labels"].asstr()[()].tolist()
-            for key in ("features", "audio"):
-                if key in f:
-                    shapes.setdefault(key, []).append((f[key].shape, f[key].dtype))
+    for entry in index:
+        row_file.append(entry["row_file"] + len(files))
+        offsets.append(entry["offset"])
+        files += entry["files"]
+        labels += entry["labels"]
+        for key, shape in entry["shapes"].items():
+            shapes.setdefault(key, []).append(shape)
     label_names = sorted(set(labels))
     row_file = np.concatenate(row_file).astype(np.int32)
     file_label = np.array([label_names.index(lab) for lab in labels], dtype=np.int32)
@@ -315,8 +325,7 @@ def _publish(output: str, attrs: dict, freqs, skipped, *, consolidate: bool, com
                 for part in parts:
                     with h5py.File(part, "r") as f:
                         n = f[key].shape[0]
-                        for s in range(0, n, 256):
-                            ds[start + s:start + min(n, s + 256)] = f[key][s:s + 256]
+                        ds[start:start + n] = f[key][()]
                         start += n
             else:
                 layout = h5py.VirtualLayout(shape=shape, dtype=dtype)
@@ -406,7 +415,7 @@ class _Run:
     dtype: str
     keep_audio: bool
     backend: str
-    batch_size: int
+    batch_size: int | None
     compression: object
     attrs: dict
     summary: Summary
@@ -414,6 +423,7 @@ class _Run:
     skipped: list = dataclasses.field(default_factory=list)
     freqs: object = None
     part: int = 0
+    index: list = dataclasses.field(default_factory=list)  # _part_index of every part
 
     def commit(self, batch: dict) -> None:
         """Compute a batch of whole files, write it as a part, publish the output."""
@@ -428,7 +438,7 @@ class _Run:
                 "labels": batch["labels"]}
         if self.keep_audio:
             data["audio"] = rows.astype(self.dtype)
-        _write_part(self.output, self.part, data, self.compression)
+        self.index.append(_part_index(_write_part(self.output, self.part, data)))
         self.part += 1
         self.publish(consolidate=False)
         self.summary.written += len(batch["files"])
@@ -438,8 +448,19 @@ class _Run:
 
     def publish(self, *, consolidate: bool) -> None:
         freqs = self.freqs if self.freqs is not None else np.zeros(0)
-        _publish(self.output, self.attrs, freqs, self.skipped, consolidate=consolidate,
-                 compression=self.compression)
+        _publish(self.output, self.index, self.attrs, freqs, self.skipped,
+                 consolidate=consolidate, compression=self.compression)
+
+
+def _auto_batch(row_samples: int, backend: str) -> int:
+    budget = 2 ** 22
+    if backend == "cupy":
+        budget *= 4
+    elif backend == "torch":
+        import torch
+
+        budget *= 4 if torch.cuda.is_available() else 1
+    return max(1, budget // max(1, row_samples))
 
 
 def _new_batch():
@@ -450,7 +471,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
             sr: float = 22050, mono: bool = False, segment: int | None = None,
             overlap: float = 0.0, duration: float | None = None, db: bool = False,
             dtype: str = "float32", keep_audio: bool = False, backend: str = "numpy",
-            batch_size: int = 64, compression: str | None = "gzip", quiet: bool = False,
+            batch_size: int | None = None, compression: str | None = "gzip", quiet: bool = False,
             stream=None) -> Summary:
     """Extract ``feature`` from every audio file in ``inputs`` into the HDF5 file ``output``.
 
@@ -481,8 +502,11 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         Also store each row's samples.
     backend : 'numpy', 'torch' or 'cupy'
         Where the features are computed (torch uses CUDA when it has it).
-    batch_size : int
+    batch_size : int or None
         Rows per core call; whole files are committed once a batch holds this many rows.
+        Default: rows holding about 4 M samples (16 M on a GPU), a size measured to keep the
+        CPU's temporaries in memory it has already touched (a 64-clip batch of 30 s clips ran
+        at half the speed of a 6-clip one).
     compression : 'gzip', 'lzf' or None
     quiet : bool
         No progress line.
@@ -531,7 +555,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
              "sr": sr, "audiofront_version": _version()}
     run = _Run(output, feature, params, db, dtype, keep_audio, backend, batch_size, compression,
                attrs, summary, _Progress(len(todo), quiet, stream), skipped,
-               part=len(_parts(output)))
+               part=len(_parts(output)), index=[_part_index(p) for p in _parts(output)])
     batch = _new_batch()
     for path, label in todo:
         try:
@@ -548,7 +572,9 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         batch["offsets"].append(offsets)
         batch["row_file"].append(np.full(len(rows), len(batch["files"]) - 1, dtype=np.int32))
         batch["seconds"] += y.shape[1] / sr
-        if sum(len(r) for r in batch["rows"]) >= batch_size:
+        if run.batch_size is None:
+            run.batch_size = _auto_batch(rows[0].size, backend)
+        if sum(len(r) for r in batch["rows"]) >= run.batch_size:
             run.commit(batch)
             batch = _new_batch()
     if batch["files"]:

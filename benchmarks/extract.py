@@ -1,0 +1,123 @@
+"""Extraction throughput: a GTZAN-sized job, audiofront extract beside the seed notebook's loop.
+
+The job: 100 clips of 30 s at 22.05 kHz in 10 label folders (16-bit WAV, cut from the test
+recordings), CQT magnitudes with the notebook's parameters (fmin C3, 96 bins, 24 per octave,
+hop 1024), one row per clip, written to HDF5.
+
+- "librosa loop": the notebook's approach - for each clip, read it, ``librosa.cqt``, write the
+  row into an h5py dataset (uncompressed, as the notebook did).
+- audiofront: ``audiofront.extract.extract`` (what ``audiofront extract`` runs) with the numpy
+  and torch backends, lzf-compressed, with resume bookkeeping.
+
+Each is run ``--repeats`` times in alternation; medians in audio hours per minute.
+
+    python benchmarks/extract.py [--repeats 3] [--clips 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from _harness import report, versions  # noqa: E402
+
+SR, SECONDS = 22050, 30
+PARAMS = dict(fmin="C3", n_bins=96, bins_per_octave=24, hop_length=1024)
+
+
+def make_clips(folder: str, n: int) -> list[str]:
+    """n clips of 30 s: windows of the 60 s music recording, with varying gain and offset."""
+    import soundfile
+
+    y, sr = soundfile.read(os.path.join(HERE, "..", "tests", "data", "music_vibeace_22k_mono.flac"),
+                           dtype="float32")
+    assert sr == SR
+    paths = []
+    for i in range(n):
+        start = (i * 2749) % (len(y) - SECONDS * SR)
+        clip = y[start:start + SECONDS * SR] * (0.5 + 0.5 * ((i * 7) % 10) / 10)
+        path = os.path.join(folder, f"genre{i % 10}", f"clip{i:03d}.wav")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        soundfile.write(path, clip, SR, subtype="PCM_16")
+        paths.append(path)
+    return paths
+
+
+def librosa_loop(paths, output):
+    import h5py
+    import librosa
+    import soundfile
+
+    with h5py.File(output, "w") as f:
+        rows = None
+        for i, path in enumerate(paths):
+            y, sr = soundfile.read(path, dtype="float32")
+            C = np.abs(librosa.cqt(y, sr=sr, fmin=librosa.note_to_hz(PARAMS["fmin"]),
+                                   n_bins=PARAMS["n_bins"], bins_per_octave=PARAMS["bins_per_octave"],
+                                   hop_length=PARAMS["hop_length"]))
+            if rows is None:
+                rows = f.create_dataset("Xs", (len(paths),) + C.shape, dtype="float32")
+            rows[i] = C
+
+
+def audiofront_run(folder, output, backend):
+    from audiofront.extract import extract
+
+    summary = extract([folder], output, feature="cqt", options=dict(PARAMS), sr=SR, mono=True,
+                      backend=backend, compression="lzf", quiet=True)
+    assert summary.ok and summary.written > 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--clips", type=int, default=100)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="audiofront-extract-bench-")
+    try:
+        folder = os.path.join(work, "clips")
+        paths = make_clips(folder, args.clips)
+        runs = {"librosa loop (notebook)": lambda out: librosa_loop(paths, out),
+                "audiofront extract, numpy": lambda out: audiofront_run(folder, out, "numpy")}
+        try:
+            import torch  # noqa: F401
+
+            runs["audiofront extract, torch (cpu)"] = lambda out: audiofront_run(folder, out, "torch")
+        except ImportError:
+            pass
+        times = {name: [] for name in runs}
+        for r in range(args.repeats):
+            for name, run in runs.items():
+                out = os.path.join(work, f"out{r}-{len(times[name])}-{abs(hash(name))}.h5")
+                start = time.perf_counter()
+                run(out)
+                times[name].append(time.perf_counter() - start)
+                os.remove(out)
+        hours = args.clips * SECONDS / 3600
+        ref = np.median(times["librosa loop (notebook)"])
+        lines = [f"{args.clips} clips x {SECONDS} s at {SR} Hz (16-bit WAV in 10 label folders), "
+                 f"CQT fmin C3, 96 bins, 24 per octave, hop 1024, one row per clip into HDF5; "
+                 f"median of {args.repeats} runs each, alternated; 2 cores; "
+                 f"{versions('numpy', 'librosa', 'torch', 'h5py')}.", "",
+                 "| pipeline | median s | audio hours per minute | vs librosa loop |",
+                 "|---|---:|---:|---:|"]
+        for name, ts in sorted(times.items(), key=lambda kv: np.median(kv[1])):
+            med = float(np.median(ts))
+            lines.append(f"| {name} | {med:.2f} | {hours / (med / 60):.2f} | {ref / med:.2f}x |")
+        report("Extraction (cpu)", lines + [""], write=not args.no_write)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
