@@ -22,6 +22,11 @@ def test_readme_example_runs(index, tmp_path, monkeypatch):
     if not torch.cuda.is_available():
         code = code.replace(".cuda()", "").replace('device="cuda"', 'device="cpu"')
     monkeypatch.chdir(tmp_path)
+    if "audiofront-demo.h5" in code:
+        pytest.importorskip("h5py")
+        from audiofront.cli import main
+
+        assert main(["demo", "-q"]) == 0
     namespace = {}
     if index > 0 and "y = " not in code and "(y" in code:  # blocks continue the quickstart's y
         exec(BLOCKS[0], namespace)
