@@ -234,3 +234,16 @@ def test_cqt_agrees_with_librosa_on_synthetic_tones(algorithm):
     y = y + 1e-3 * rng.standard_normal(len(t))
     _assert_close_to_librosa(af.cqt(y, sr=sr, algorithm=algorithm),
                              librosa.cqt(y, sr=sr, sparsity=0), f"tones {algorithm}")
+
+
+def test_half_hop_holds_the_half_shifted_frames(recordings):
+    """One CQT at hop 512 has the notebook's aligned (hop 1024) and half-shifted (the clip from
+    sample 512, hop 1024) columns, which benchmarks/extract.py relies on."""
+    y, sr = recordings["music_vibeace_22k_mono.flac"]
+    kw = dict(sr=sr, fmin="C3", n_bins=96, bins_per_octave=24)
+    both = af.cqt(y, hop_length=512, **kw)
+    aligned = af.cqt(y, hop_length=1024, **kw)
+    shifted = af.cqt(y[512:], hop_length=1024, **kw)
+    tolerance_check(both[:, ::2][:, :aligned.shape[1]], aligned, 1e-12)
+    n = min(both[:, 1::2].shape[1], shifted.shape[1])
+    tolerance_check(both[:, 1::2][:, 8:n], shifted[:, 8:n], 1e-9)  # away from the clip's start

@@ -253,10 +253,10 @@ def _flat(record: dict) -> dict:
     return {**{k: v for k, v in record.items() if k != "params"}, **record.get("params", {})}
 
 
-def _write_part(output: str, index: int, batch: dict) -> str:
-    """One committed batch of whole files, written under a temporary name then renamed.
-    Parts are not compressed: they are read once more, when the run ends, and compressed
-    into the output then."""
+def _write_part(output: str, index: int, batch: dict, compression) -> str:
+    """One committed batch of whole files, written under a temporary name then renamed, in
+    the output's chunks (a row each) and compression: the final copy moves the compressed
+    chunks as they are."""
     h5py = _h5()
     folder = _parts_dir(output)
     os.makedirs(folder, exist_ok=True)
@@ -266,7 +266,8 @@ def _write_part(output: str, index: int, batch: dict) -> str:
         for key in ("features", "audio"):
             if key in batch:
                 data = batch[key]
-                f.create_dataset(key, data=data)
+                f.create_dataset(key, data=data, chunks=(1,) + data.shape[1:],
+                                 compression=compression)
         f["row_file"] = batch["row_file"]
         f["offset"] = batch["offset"]
         f["files"] = np.array(batch["files"], dtype=object)
@@ -322,11 +323,14 @@ def _publish(output: str, index: list, attrs: dict, freqs, skipped, *, consolida
                 ds = out.create_dataset(key, shape=shape, dtype=dtype, chunks=(1,) + shape[1:],
                                         compression=compression)
                 start = 0
-                for part in parts:
+                zeros = (0,) * (len(shape) - 1)
+                for part in parts:  # chunk by chunk, still compressed
                     with h5py.File(part, "r") as f:
-                        n = f[key].shape[0]
-                        ds[start:start + n] = f[key][()]
-                        start += n
+                        src = f[key]
+                        for row in range(src.shape[0]):
+                            mask, chunk = src.id.read_direct_chunk((row,) + zeros)
+                            ds.id.write_direct_chunk((start + row,) + zeros, chunk, mask)
+                        start += src.shape[0]
             else:
                 layout = h5py.VirtualLayout(shape=shape, dtype=dtype)
                 start = 0
@@ -438,7 +442,8 @@ class _Run:
                 "labels": batch["labels"]}
         if self.keep_audio:
             data["audio"] = rows.astype(self.dtype)
-        self.index.append(_part_index(_write_part(self.output, self.part, data)))
+        self.index.append(_part_index(_write_part(self.output, self.part, data,
+                                                  self.compression)))
         self.part += 1
         self.publish(consolidate=False)
         self.summary.written += len(batch["files"])
