@@ -1,0 +1,149 @@
+"""Keras adapter cases, run once per Keras backend in its own process by
+test_keras_adapter.py (KERAS_BACKEND is read when keras is first imported)."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+import audiofront as af  # noqa: E402
+from audiofront.adapters import keras as afk  # noqa: E402
+from helpers import load, tolerance_check  # noqa: E402
+
+pytestmark = pytest.mark.skipif(keras.backend.backend() == "tensorflow",
+                                reason="the layers do not run on the TensorFlow backend yet")
+
+
+def as_numpy(x):
+    return np.asarray(keras.ops.convert_to_numpy(x))
+
+
+@pytest.fixture(scope="module")
+def audio():
+    """(batch 2, time, channels 2) from real recordings, float32."""
+    speech, _ = load("speech_libri_5703_16k_mono.flac", seconds=1.0)
+    music, _ = load("music_vibeace_22k_mono.flac", seconds=1.0)
+    n = 16000
+    y = np.stack([np.stack([speech[:n], music[:n]], -1), np.stack([music[:n], speech[:n]], -1)])
+    return (0.5 * y).astype(np.float32)
+
+
+def core_layout(S, last=True):
+    """Core (batch, ch, freq, frames) -> (batch, frames, freq, ch) or (batch, ch, frames, freq)."""
+    S = np.moveaxis(S, -1, -2)
+    return np.moveaxis(S, 1, -1) if last else S
+
+
+CASES = {
+    "STFT": (lambda **k: afk.STFT(n_fft=512, hop_length=128, **k),
+             lambda y: af.stft(y, n_fft=512, hop_length=128, center=False)),
+    "STFT-dft-win": (lambda **k: afk.STFT(n_fft=512, win_length=400, hop_length=160, method="dft", **k),
+                     lambda y: af.stft(y, n_fft=512, win_length=400, hop_length=160, center=False)),
+    "MelSpectrogram": (lambda **k: afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40, **k),
+                       lambda y: af.melspectrogram(y, sr=16000, n_fft=512, n_mels=40, center=False)),
+    "LogFrequencySpectrogram": (
+        lambda **k: afk.LogFrequencySpectrogram(sample_rate=16000, n_fft=1024, log_f_min=60.0, **k),
+        lambda y: af.log_frequency_spectrogram(y, sr=16000, n_fft=1024, fmin=60.0, center=False)),
+}
+
+
+@pytest.mark.parametrize("fmt", ["channels_last", "channels_first"])
+@pytest.mark.parametrize("name", CASES)
+def test_layers_match_the_core(audio, name, fmt):
+    make, core = CASES[name]
+    last = fmt == "channels_last"
+    x = audio if last else np.moveaxis(audio, -1, 1)
+    layer = make(input_data_format=fmt, output_data_format=fmt)
+    expected = core_layout(core(np.moveaxis(audio, -1, 1)), last)
+    # Sequential and functional, with an unknown batch size
+    seq = keras.Sequential([keras.Input(x.shape[1:]), layer])
+    inp = keras.Input((None,) + x.shape[2:] if last else x.shape[1:2] + (None,))
+    fun = keras.Model(inp, make(input_data_format=fmt, output_data_format=fmt)(inp))
+    for model in (seq, fun):
+        out = as_numpy(model(x))
+        tolerance_check(out, expected, 1e-5, name)
+    assert tuple(seq.output_shape[1:]) == expected.shape[1:]
+    mono = audio[..., :1] if last else np.moveaxis(audio, -1, 1)[:, :1]
+    assert as_numpy(make(input_data_format=fmt, output_data_format=fmt)(mono)).shape[0] == 2
+
+
+def test_post_processing_layers(audio):
+    mag = np.abs(core_layout(af.stft(np.moveaxis(audio, -1, 1), n_fft=512, center=False)))
+    spec = as_numpy(afk.STFT(n_fft=512)(audio))
+    tolerance_check(as_numpy(afk.Magnitude()(spec)), mag, 1e-5)
+    tolerance_check(as_numpy(afk.Phase()(spec)), np.angle(spec), 1e-5)
+    power = mag ** 2
+    per_example = np.moveaxis(power, -1, 1)  # (batch, ch, frames, freq)
+    tolerance_check(as_numpy(afk.PowerToDB(ref="max")(power)),
+                    np.moveaxis(af.power_to_db(per_example, ref="max"), 1, -1), 1e-5)
+    tolerance_check(as_numpy(afk.AmplitudeToDB()(mag)),
+                    np.moveaxis(af.amplitude_to_db(np.moveaxis(mag, -1, 1)), 1, -1), 1e-5)
+    # kapre's convention: 10 log10 of the input, floored 80 dB below each example's max
+    db = 10 * np.log10(np.maximum(power, 1e-5))
+    db = np.maximum(db, db.max(axis=(1, 2, 3), keepdims=True) - 80)
+    tolerance_check(as_numpy(afk.MagnitudeToDecibel()(power)), db, 1e-5)
+    fb = af.mel_filterbank(sr=16000, n_fft=512, n_mels=32)
+    tolerance_check(as_numpy(afk.ApplyFilterbank("mel", {"sample_rate": 16000, "n_fft": 512,
+                                                          "n_mels": 32})(power)),
+                    np.einsum("mf,btfc->btmc", fb, power), 1e-5)
+    tolerance_check(as_numpy(afk.Delta(order=2)(power)), af.delta(power, order=2, axis=1), 1e-5)
+    frames = as_numpy(afk.Frame(400, 160)(audio))
+    np.testing.assert_array_equal(frames, np.moveaxis(af.frame(np.moveaxis(audio, -1, 1),
+                                                               frame_length=400, hop_length=160), 1, -1))
+    codes = afk.MuLawEncoding()(audio)
+    np.testing.assert_array_equal(as_numpy(codes), af.mu_law_encode(audio))
+    tolerance_check(as_numpy(afk.MuLawDecoding()(codes)), af.mu_law_decode(af.mu_law_encode(audio)), 1e-6)
+
+
+@pytest.mark.parametrize("n", [4000, 4095, 4096, 4097, 5119])
+@pytest.mark.parametrize("kwargs", [{}, {"pad_end": True}, {"pad_begin": True}, {"center": True},
+                                    {"pad_begin": True, "pad_end": True}])
+def test_compute_output_shape_is_the_real_shape(n, kwargs):
+    for layer in (afk.STFT(n_fft=1024, hop_length=256, **kwargs),
+                  afk.MelSpectrogram(n_fft=1024, hop_length=256, n_mels=32, **kwargs),
+                  afk.STFT(n_fft=1024, hop_length=256, output_data_format="channels_first", **kwargs)):
+        out = layer(np.zeros((2, n, 1), np.float32))
+        assert tuple(layer.compute_output_shape((2, n, 1))) == tuple(out.shape), (n, kwargs)
+    frame = afk.Frame(1024, 256, pad_end=bool(kwargs.get("pad_end")))
+    assert tuple(frame.compute_output_shape((2, n, 1))) == tuple(frame(np.zeros((2, n, 1), np.float32)).shape)
+
+
+def test_save_and_load_without_custom_objects(audio, tmp_path):
+    inp = keras.Input((None, 2))
+    x = afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40, method="dft",
+                           trainable_kernel=True, trainable_fb=True)(inp)
+    x = afk.PowerToDB(ref="max")(x)
+    model = keras.Model(inp, x)
+    other = keras.Sequential([keras.Input((16000, 2)), afk.STFT(n_fft=256), afk.Magnitude(),
+                              afk.ApplyFilterbank("log", {"sr": 16000, "n_fft": 256, "n_bins": 48,
+                                                          "fmin": 100.0}),
+                              afk.AmplitudeToDB(), afk.Delta()])
+    for i, m in enumerate((model, other)):
+        path = tmp_path / f"m{i}.keras"
+        m.save(path)
+        again = keras.models.load_model(path)
+        np.testing.assert_array_equal(as_numpy(again(audio)), as_numpy(m(audio)))
+
+
+def test_trainable_constants_learn_and_a_model_trains():
+    rng = np.random.default_rng(0)
+    sr, n = 8000, 4000
+    t = np.arange(n) / sr
+    tones = np.sin(2 * np.pi * rng.uniform(300, 2000, (32, 1)) * t) * 0.5
+    noise = rng.standard_normal((32, n)) * 0.3
+    x = np.concatenate([tones, noise])[..., None].astype(np.float32)
+    y = np.concatenate([np.zeros(32), np.ones(32)]).astype("int32")
+    mel = afk.MelSpectrogram(sample_rate=sr, n_fft=256, hop_length=128, n_mels=32, method="dft",
+                             trainable_kernel=True, trainable_fb=True)
+    model = keras.Sequential([
+        keras.Input((n, 1)), mel, afk.PowerToDB(ref="max"),
+        keras.layers.Conv2D(8, 3, activation="relu"), keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(2)])
+    before = [as_numpy(w).copy() for w in (mel.dft_basis, mel.filterbank)]
+    model.compile(optimizer=keras.optimizers.Adam(3e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, epochs=25, batch_size=16, verbose=0, shuffle=True)
+    losses = history.history["loss"]
+    assert losses[-1] < 0.5 * losses[0], losses[::5]
+    for w, b in zip((mel.dft_basis, mel.filterbank), before, strict=True):
+        assert not np.array_equal(as_numpy(w), b)
