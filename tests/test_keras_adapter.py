@@ -1,4 +1,4 @@
-"""Runs tests/keras_cases.py once per Keras backend, each in its own process (Keras picks its
+"""Runs tests/keras_backend/test_layers.py once per Keras backend, each in its own process (Keras picks its
 backend from KERAS_BACKEND when first imported)."""
 
 import importlib.util
@@ -30,8 +30,11 @@ def test_keras_layers_on_backend(backend):
         pytest.skip("keras is not installed")
     if importlib.util.find_spec(BACKENDS[backend]) is None:
         pytest.skip(f"{backend} is not installed")
-    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
+               AUDIOFRONT_KERAS_CASES="1",
+               PYTHONPATH=os.pathsep.join([HERE, os.environ.get("PYTHONPATH", "")]))
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", HERE,
-         os.path.join(HERE, "keras_cases.py")], env=env, cwd=HERE, capture_output=True, text=True)
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         os.path.join(HERE, "keras_backend", "test_layers.py")],
+        env=env, cwd=os.path.dirname(HERE), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -1,5 +1,5 @@
 """Keras adapter cases, run once per Keras backend in its own process by
-test_keras_adapter.py (KERAS_BACKEND is read when keras is first imported)."""
+tests/test_keras_adapter.py (KERAS_BACKEND is read when keras is first imported)."""
 
 import numpy as np
 import pytest
