@@ -16,8 +16,33 @@ from collections import OrderedDict
 import array_api_compat
 import numpy as np
 
-array_namespace = array_api_compat.array_namespace
-device_of = array_api_compat.device
+def array_namespace(*arrays):
+    """The array-API namespace of ``arrays`` (array-api-compat's, or audiofront's small one
+    over TensorFlow, which array-api-compat does not cover yet)."""
+    try:
+        return array_api_compat.array_namespace(*arrays)
+    except TypeError:
+        if any(type(a).__module__.startswith("tensorflow") for a in arrays):
+            from .adapters import _tensorflow
+
+            return _tensorflow
+        raise
+
+
+def device_of(x):
+    """The device of ``x`` (None for TensorFlow tensors, whose placement TensorFlow manages)."""
+    if type(x).__module__.startswith("tensorflow"):
+        return None
+    return array_api_compat.device(x)
+
+
+def pad_constant(x, widths, xp, value: float = 0.0):
+    """Pad with a constant, ``widths`` a ``(before, after)`` pair per axis."""
+    if backend(xp) == "tensorflow":
+        return xp.pad(x, widths, value)
+    import array_api_extra as xpx
+
+    return xpx.pad(x, widths, constant_values=value, xp=xp)
 
 _FAST_PATHS = True
 
@@ -45,6 +70,8 @@ def backend(xp) -> str:
         return "cupy"
     if array_api_compat.is_jax_namespace(xp):
         return "jax"
+    if xp.__name__ == "audiofront.adapters._tensorflow":
+        return "tensorflow"
     return "other"
 
 
@@ -172,7 +199,8 @@ def matmul_last(a, b, xp):
     instead of a loop of small ones.
     """
     lead = tuple(a.shape[:-1])
-    if len(lead) > 1 and backend(xp) in ("numpy", "torch", "cupy"):
+    # TensorFlow too: its batched product of a rank-4 by a rank-2 tensor crashed (oneDNN)
+    if len(lead) > 1 and backend(xp) in ("numpy", "torch", "cupy", "tensorflow"):
         flat = xp.reshape(a, (-1, a.shape[-1])) @ b
         return xp.reshape(flat, lead + (b.shape[-1],))
     return a @ b

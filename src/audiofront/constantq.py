@@ -471,8 +471,9 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         C = xp.concat(parts[::-1], axis=-1)
     C = xp.matrix_transpose(C)
     if scale:
-        C = C / _backend.place(_sqrt_lengths, (args,), xp=xp, device=_backend.device_of(y),
-                               dtype=y.dtype)[:, None]
+        lengths = _backend.place(_sqrt_lengths, (args,), xp=xp, device=_backend.device_of(y),
+                                 dtype=y.dtype)
+        C = C / xp.astype(lengths[:, None], C.dtype)  # complex / complex: no mixed-kind promotion
     return C
 
 

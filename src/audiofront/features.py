@@ -297,7 +297,7 @@ def delta(data, /, *, width: int = 9, order: int = 1, axis: int = -1, mode: str 
     if mode != "interp":
         x = pad(x, half, half, mode=_PAD_FOR_MODE[mode], xp=xp)
     windows = _backend.frames(x, width, 1, x.shape[-1] - width + 1, xp)
-    out = windows @ weights[half, :]
+    out = (windows @ weights[half, :][:, None])[..., 0]  # a matrix product in every namespace
     if mode == "interp":
         left = x[..., :width] @ xp.matrix_transpose(weights[:half, :])
         right = x[..., n - width:] @ xp.matrix_transpose(weights[width - half:, :])

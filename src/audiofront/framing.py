@@ -41,9 +41,7 @@ def pad(x, before: int, after: int, *, mode: str = "constant", xp=None):
         return x
     n = x.shape[-1]
     if mode == "constant":
-        import array_api_extra as xpx
-
-        return xpx.pad(x, [(0, 0)] * (x.ndim - 1) + [(before, after)], xp=xp)
+        return _backend.pad_constant(x, [(0, 0)] * (x.ndim - 1) + [(before, after)], xp)
     need = max(before, after) + (1 if mode == "reflect" else 0)
     if n < need or n == 0:
         raise ParameterError(
@@ -102,9 +100,7 @@ def frame(x, /, *, frame_length: int, hop_length: int, pad_end: bool = False,
     if pad_end:
         extra = max(0, (n_frames - 1) * hop_length + frame_length - n)
         if extra:
-            import array_api_extra as xpx
-
-            x = xpx.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, extra)], constant_values=pad_value, xp=xp)
+            x = _backend.pad_constant(x, [(0, 0)] * (x.ndim - 1) + [(0, extra)], xp, pad_value)
     elif n_frames == 0:
         raise ParameterError(
             f"x has {n} samples, fewer than frame_length={frame_length}; pass pad_end=True or a "
@@ -139,17 +135,15 @@ def overlap_add(frames, /, *, hop_length: int):
             f"frames must have shape (..., n_frames, frame_length); received shape {tuple(frames.shape)}."
         )
     hop_length = positive_int(hop_length, "hop_length")
-    import array_api_extra as xpx
-
     n_frames, length = frames.shape[-2], frames.shape[-1]
     blocks = (length + hop_length - 1) // hop_length
     lead = [(0, 0)] * (frames.ndim - 2)
     if blocks * hop_length > length:
-        frames = xpx.pad(frames, lead + [(0, 0), (0, blocks * hop_length - length)], xp=xp)
+        frames = _backend.pad_constant(frames, lead + [(0, 0), (0, blocks * hop_length - length)], xp)
     split = xp.reshape(frames, tuple(frames.shape[:-1]) + (blocks, hop_length))
     out = None
     for r in range(blocks):
-        shifted = xpx.pad(split[..., r, :], lead + [(r, blocks - 1 - r), (0, 0)], xp=xp)
+        shifted = _backend.pad_constant(split[..., r, :], lead + [(r, blocks - 1 - r), (0, 0)], xp)
         out = shifted if out is None else out + shifted
     out = xp.reshape(out, tuple(out.shape[:-2]) + ((n_frames + blocks - 1) * hop_length,))
     return out[..., :(n_frames - 1) * hop_length + length]

@@ -150,7 +150,5 @@ def stft_window(window, win_length: int, n_fft: int, x, xp):
         )
     if w.shape[0] == n_fft:
         return w
-    import array_api_extra as xpx
-
     left = (n_fft - win_length) // 2
-    return xpx.pad(w, (left, n_fft - win_length - left), xp=xp)
+    return _backend.pad_constant(w, [(left, n_fft - win_length - left)], xp)

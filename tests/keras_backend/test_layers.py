@@ -10,8 +10,6 @@ import audiofront as af  # noqa: E402
 from audiofront.adapters import keras as afk  # noqa: E402
 from helpers import load, tolerance_check  # noqa: E402
 
-pytestmark = pytest.mark.skipif(keras.backend.backend() == "tensorflow",
-                                reason="the layers do not run on the TensorFlow backend yet")
 
 
 def as_numpy(x):

@@ -42,16 +42,26 @@ def _xp():
         import jax.numpy as xp
 
         return xp
+    if name == "tensorflow":
+        from . import _tensorflow
+
+        return _tensorflow
     raise NotImplementedError(
-        f"audiofront's Keras layers run on the torch and jax Keras backends; the "
-        f"{name!r} backend is not supported yet. Set KERAS_BACKEND=torch or jax."
+        f"audiofront's Keras layers run on the torch, jax and tensorflow Keras backends; "
+        f"received the {name!r} backend."
     )
 
 
 def _value(variable):
     """The backend tensor behind a Keras variable (a torch Parameter, a traced JAX array), so
     that gradients reach it; passing the Variable itself would be converted to a constant."""
-    return None if variable is None else variable.value
+    if variable is None:
+        return None
+    if keras.backend.backend() == "tensorflow":  # a read of the tf.Variable, still differentiable
+        import tensorflow as tf
+
+        return tf.identity(variable.value)
+    return variable.value
 
 
 def _last(data_format: str) -> bool:
