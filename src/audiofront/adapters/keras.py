@@ -23,9 +23,12 @@ from .. import _checks
 from .._checks import ParameterError, one_of
 from ..framing import frame_count
 
-__all__ = ["Frame", "STFT", "Magnitude", "Phase", "MagnitudeToDecibel", "PowerToDB",
-           "AmplitudeToDB", "ApplyFilterbank", "MelSpectrogram", "LogFrequencySpectrogram",
-           "Delta", "MuLawEncoding", "MuLawDecoding"]
+__all__ = ["Frame", "STFT", "InverseSTFT", "Magnitude", "Phase", "MagnitudeToDecibel",
+           "PowerToDB", "AmplitudeToDB", "ApplyFilterbank", "MelSpectrogram",
+           "LogFrequencySpectrogram", "ConcatenateFrequencyMap", "Delta", "MuLawEncoding",
+           "MuLawDecoding", "get_stft_magnitude_layer", "get_melspectrogram_layer",
+           "get_log_frequency_spectrogram_layer", "get_stft_mag_phase",
+           "get_perfectly_reconstructing_stft_istft", "get_frequency_aware_conv2d"]
 
 FORMATS = ("default", "channels_first", "channels_last")
 _PACKAGE = "audiofront"
@@ -495,3 +498,197 @@ class MuLawDecoding(_Elementwise):
 
     def _config(self):
         return {"quantization_channels": self.quantization_channels}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class InverseSTFT(_Layer):
+    """Inverse STFT, :func:`audiofront.istft`: ``(batch, frames, freq, ch)`` complex (or
+    channels-first) to ``(batch, time, ch)``. ``length`` fixes the output length; without it
+    the output has the length the frame count implies."""
+
+    def __init__(self, n_fft=2048, win_length=None, hop_length=None, forward_window_name=None,
+                 center=True, length=None, input_data_format="default",
+                 output_data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.n_fft, self.hop_length, self.win_length = _checks.hop_and_window(
+            n_fft, hop_length, win_length)
+        self.forward_window_name, self.center, self.length = forward_window_name, bool(center), length
+        self.input_data_format, self.output_data_format = input_data_format, output_data_format
+        self._in_last, self._out_last = _last(input_data_format), _last(output_data_format)
+
+    def call(self, S):
+        xp = _xp()
+        S = xp.moveaxis(S, -1, 1) if self._in_last else S  # (batch, ch, frames, freq)
+        y = af.istft(xp.moveaxis(S, -1, -2), n_fft=self.n_fft, hop_length=self.hop_length,
+                     win_length=self.win_length, window=self.forward_window_name or "hann",
+                     center=self.center, length=self.length)
+        return xp.moveaxis(y, 1, -1) if self._out_last else y
+
+    def compute_output_shape(self, input_shape):
+        frames = input_shape[1] if self._in_last else input_shape[2]
+        ch = input_shape[3] if self._in_last else input_shape[1]
+        if self.length is not None:
+            time = self.length
+        elif frames is None:
+            time = None
+        else:
+            time = self.n_fft + self.hop_length * (frames - 1) - (2 * (self.n_fft // 2) if self.center else 0)
+        return (input_shape[0], time, ch) if self._out_last else (input_shape[0], ch, time)
+
+    def compute_output_spec(self, S):
+        return keras.KerasTensor(self.compute_output_shape(S.shape), dtype="float32")
+
+    def _config(self):
+        return {"n_fft": self.n_fft, "win_length": self.win_length, "hop_length": self.hop_length,
+                "forward_window_name": self.forward_window_name, "center": self.center,
+                "length": self.length, "input_data_format": self.input_data_format,
+                "output_data_format": self.output_data_format}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class ConcatenateFrequencyMap(_Layer):
+    """kapre's ``ConcatenateFrequencyMap``: one more channel holding each bin's position on the
+    frequency axis, 0 to 1 (frequency-aware convolutions)."""
+
+    def __init__(self, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format
+        self._last = _last(data_format)
+
+    def call(self, x):
+        xp = _xp()
+        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, freq)
+        n_freq = S.shape[-1]
+        ramp = xp.asarray(np.linspace(0.0, 1.0, n_freq), dtype=S.dtype)
+        fmap = xp.broadcast_to(ramp, tuple(S.shape[:1]) + (1,) + tuple(S.shape[2:]))
+        out = xp.concat([S, fmap], axis=1)
+        return xp.moveaxis(out, 1, -1) if self._last else out
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        axis = 3 if self._last else 1
+        shape[axis] = None if shape[axis] is None else shape[axis] + 1
+        return tuple(shape)
+
+    def _config(self):
+        return {"data_format": self.data_format}
+
+
+# --- kapre 0.3's composed getters, same signatures ----------------------------------------
+
+def _spectral_getter(layers, *, input_shape, return_decibel, db_amin, db_ref_value,
+                     db_dynamic_range, name):
+    """``layers`` (then kapre's decibels when asked) as one Sequential model."""
+    head = [keras.Input(input_shape)] if input_shape is not None else []
+    tail = [MagnitudeToDecibel(ref_value=db_ref_value, amin=db_amin,
+                               dynamic_range=db_dynamic_range)] if return_decibel else []
+    return keras.Sequential(head + list(layers) + tail, name=name)
+
+
+def get_stft_magnitude_layer(input_shape=None, n_fft=2048, win_length=None, hop_length=None,
+                             window_name=None, pad_begin=False, pad_end=False,
+                             return_decibel=False, db_amin=1e-05, db_ref_value=1.0,
+                             db_dynamic_range=80.0, input_data_format="default",
+                             output_data_format="default", name="stft_magnitude"):
+    """kapre's STFT magnitude (optionally 10 log10 of it, kapre's decibels) as one model."""
+    stft = STFT(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
+                window_name=window_name, pad_begin=pad_begin, pad_end=pad_end,
+                input_data_format=input_data_format, output_data_format=output_data_format)
+    return _spectral_getter([stft, Magnitude()], input_shape=input_shape,
+                            return_decibel=return_decibel, db_amin=db_amin,
+                            db_ref_value=db_ref_value, db_dynamic_range=db_dynamic_range, name=name)
+
+
+def get_melspectrogram_layer(input_shape=None, n_fft=2048, win_length=None, hop_length=None,
+                             window_name=None, pad_begin=False, pad_end=False,
+                             sample_rate=22050, n_mels=128, mel_f_min=0.0, mel_f_max=None,
+                             mel_htk=False, mel_norm="slaney", return_decibel=False,
+                             db_amin=1e-05, db_ref_value=1.0, db_dynamic_range=80.0,
+                             input_data_format="default", output_data_format="default",
+                             name="melspectrogram"):
+    """kapre's mel spectrogram: the mel filterbank on the STFT magnitude (power 1), then,
+    with ``return_decibel``, kapre's 10 log10 with a per-example dynamic range."""
+    mel = MelSpectrogram(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
+                         window_name=window_name, pad_begin=pad_begin, pad_end=pad_end,
+                         sample_rate=sample_rate, n_mels=n_mels, mel_f_min=mel_f_min,
+                         mel_f_max=mel_f_max, mel_htk=mel_htk, mel_norm=mel_norm, power=1.0,
+                         input_data_format=input_data_format,
+                         output_data_format=output_data_format)
+    return _spectral_getter([mel], input_shape=input_shape, return_decibel=return_decibel,
+                            db_amin=db_amin, db_ref_value=db_ref_value,
+                            db_dynamic_range=db_dynamic_range, name=name)
+
+
+def get_log_frequency_spectrogram_layer(input_shape=None, n_fft=2048, win_length=None,
+                                        hop_length=None, window_name=None, pad_begin=False,
+                                        pad_end=False, sample_rate=22050, log_n_bins=84,
+                                        log_f_min=None, log_bins_per_octave=12, log_spread=0.125,
+                                        return_decibel=False, db_amin=1e-05, db_ref_value=1.0,
+                                        db_dynamic_range=80.0, input_data_format="default",
+                                        output_data_format="default",
+                                        name="log_frequency_spectrogram"):
+    """kapre's log-frequency spectrogram: the log filterbank on the STFT magnitude."""
+    log = LogFrequencySpectrogram(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
+                                  window_name=window_name, pad_begin=pad_begin, pad_end=pad_end,
+                                  sample_rate=sample_rate, log_n_bins=log_n_bins,
+                                  log_f_min=log_f_min, log_bins_per_octave=log_bins_per_octave,
+                                  log_spread=log_spread, power=1.0,
+                                  input_data_format=input_data_format,
+                                  output_data_format=output_data_format)
+    return _spectral_getter([log], input_shape=input_shape, return_decibel=return_decibel,
+                            db_amin=db_amin, db_ref_value=db_ref_value,
+                            db_dynamic_range=db_dynamic_range, name=name)
+
+
+def get_stft_mag_phase(input_shape, n_fft=2048, win_length=None, hop_length=None,
+                       window_name=None, pad_begin=False, pad_end=False, return_decibel=False,
+                       db_amin=1e-05, db_ref_value=1.0, db_dynamic_range=80.0,
+                       input_data_format="default", output_data_format="default",
+                       name="stft_mag_phase"):
+    """kapre's magnitude (or its decibels) and phase, concatenated on the channel axis."""
+    inp = keras.Input(input_shape)
+    S = STFT(n_fft=n_fft, win_length=win_length, hop_length=hop_length, window_name=window_name,
+             pad_begin=pad_begin, pad_end=pad_end, input_data_format=input_data_format,
+             output_data_format=output_data_format)(inp)
+    mag = Magnitude()(S)
+    if return_decibel:
+        mag = MagnitudeToDecibel(ref_value=db_ref_value, amin=db_amin,
+                                 dynamic_range=db_dynamic_range)(mag)
+    axis = 1 if output_data_format == "channels_first" else -1
+    out = keras.layers.Concatenate(axis=axis)([mag, Phase()(S)])
+    return keras.Model(inp, out, name=name)
+
+
+def get_perfectly_reconstructing_stft_istft(stft_input_shape=None, istft_input_shape=None,
+                                            n_fft=2048, win_length=None, hop_length=None,
+                                            forward_window_name=None,
+                                            waveform_data_format="default",
+                                            stft_data_format="default", stft_name="stft",
+                                            istft_name="istft"):
+    """An (STFT, InverseSTFT) pair whose composition gives the waveform back (centred frames,
+    weighted overlap-add); with ``stft_input_shape`` the inverse returns exactly that length."""
+    length = stft_input_shape[0 if waveform_data_format != "channels_first" else 1] \
+        if stft_input_shape is not None else None
+    stft = STFT(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
+                window_name=forward_window_name, center=True,
+                input_data_format=waveform_data_format, output_data_format=stft_data_format,
+                name=stft_name)
+    istft = InverseSTFT(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
+                        forward_window_name=forward_window_name, center=True, length=length,
+                        input_data_format=stft_data_format,
+                        output_data_format=waveform_data_format, name=istft_name)
+    if stft_input_shape is not None:
+        stft = keras.Sequential([keras.Input(stft_input_shape), stft], name=stft_name)
+    if istft_input_shape is not None:
+        istft = keras.Sequential([keras.Input(istft_input_shape), istft], name=istft_name)
+    return stft, istft
+
+
+def get_frequency_aware_conv2d(data_format="default", freq_aware_name="frequency_aware_conv2d",
+                               *args, **kwargs):
+    """kapre's frequency-aware Conv2D: :class:`ConcatenateFrequencyMap` then ``Conv2D(*args,
+    **kwargs)``."""
+    conv_format = "channels_first" if data_format == "channels_first" else "channels_last"
+    return keras.Sequential([ConcatenateFrequencyMap(data_format=data_format),
+                             keras.layers.Conv2D(*args, data_format=conv_format, **kwargs)],
+                            name=freq_aware_name)
