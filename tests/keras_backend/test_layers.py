@@ -230,3 +230,93 @@ def test_getters_without_kapre(audio, tmp_path):
     model.save(tmp_path / "pair.keras")
     again = keras.models.load_model(tmp_path / "pair.keras")
     np.testing.assert_array_equal(as_numpy(again(audio)), as_numpy(model(audio)))
+
+
+# --- the rest of kapre's layers --------------------------------------------------------------
+
+def test_energy_logmel_to_mfcc_and_cqt(audio):
+    energy = as_numpy(afk.Energy(sample_rate=16000, frame_length=400, hop_length=160)(audio))
+    frames = af.frame(np.moveaxis(audio, -1, 1), frame_length=400, hop_length=160)
+    expected = np.moveaxis((frames.astype(np.float64) ** 2).sum(-1) * (0.1 * 16000 / 400), 1, -1)
+    tolerance_check(energy, expected, 1e-5, "energy")
+    logmel = np.log(as_numpy(afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40)(audio)) + 1e-6)
+    mfcc = as_numpy(afk.LogmelToMFCC(n_mfccs=13)(logmel))
+    N = 40
+    k, n = np.arange(13)[:, None], np.arange(N)[None, :]
+    dct = 2 * np.cos(np.pi * k * (2 * n + 1) / (2 * N)) / np.sqrt(2 * N)  # TensorFlow's MFCC DCT
+    tolerance_check(mfcc, np.einsum("kn,btnc->btkc", dct, logmel), 1e-5, "mfcc")
+    layer = afk.CQT(sample_rate=16000, fmin=65.0, n_bins=60, hop_length=256, output_format="magnitude")
+    out = as_numpy(layer(audio))
+    C = np.abs(af.cqt(np.moveaxis(audio, -1, 1), sr=16000, fmin=65.0, n_bins=60, hop_length=256))
+    tolerance_check(out, core_layout(C), 1e-5, "cqt")
+    assert tuple(layer.compute_output_shape((None,) + audio.shape[1:]))[1:] == out.shape[1:]
+
+
+def test_logmel_to_mfcc_reproduces_kapre(audio):
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("kapre runs on TensorFlow")
+    kapre = pytest.importorskip("kapre")
+    import tensorflow as tf
+
+    logmel = np.log(as_numpy(afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40)(audio)) + 1e-6)
+    expected = np.asarray(kapre.LogmelToMFCC(n_mfccs=20)(tf.constant(logmel)))
+    tolerance_check(as_numpy(afk.LogmelToMFCC(n_mfccs=20)(logmel)), expected, 1e-4, "kapre mfcc")
+
+
+def test_augmentations_train_only_and_fresh(audio):
+    spec = np.abs(as_numpy(afk.STFT(n_fft=256)(audio))) + 1.0
+    noise = afk.AdditiveNoise(power=0.01, random_gain=True, seed=1)
+    np.testing.assert_array_equal(as_numpy(noise(audio)), audio)  # inference: identity
+    a, b = as_numpy(noise(audio, training=True)), as_numpy(noise(audio, training=True))
+    assert not np.array_equal(a, b) and 0 < np.mean((a - audio) ** 2) < 0.02
+    aug = afk.SpecAugment(freq_mask_param=10, time_mask_param=8, n_freq_masks=2, seed=2)
+    np.testing.assert_array_equal(as_numpy(aug(spec)), spec)
+    masked = as_numpy(aug(spec, training=True))
+    zero = masked == 0
+    assert zero.any()
+    rows = zero.all(axis=2, keepdims=True)  # whole frames masked
+    cols = zero.all(axis=1, keepdims=True)  # whole bins masked
+    assert np.array_equal(zero, zero & (rows | cols))
+    swap = afk.ChannelSwap(seed=3)
+    outs = {tuple(as_numpy(swap(audio, training=True))[0, 0]) for _ in range(12)}
+    assert len(outs) == 2  # both orders of the two channels appear
+
+
+@pytest.mark.parametrize("str_axis", ["data_sample", "freq", "time", "channel", "batch"])
+def test_normalization2d(audio, str_axis):
+    spec = np.abs(as_numpy(afk.STFT(n_fft=256)(audio)))
+    out = as_numpy(afk.Normalization2D(str_axis=str_axis)(spec)).astype(np.float64)
+    keep = {"data_sample": 0, "time": 1, "freq": 2, "channel": 3, "batch": None}[str_axis]
+    axes = tuple(a for a in range(4) if a != keep)
+    np.testing.assert_allclose(out.mean(axis=axes), 0, atol=1e-4)
+    np.testing.assert_allclose(out.std(axis=axes), 1, atol=1e-3)
+
+
+def test_kapre_readme_style_model_trains(tmp_path):
+    """kapre's README model: mel layer, noise, normalisation, a few conv layers, fit()."""
+    rng = np.random.default_rng(0)
+    sr, n = 8000, 4000
+    t = np.arange(n) / sr
+    tones = np.sin(2 * np.pi * rng.uniform(300, 2000, (32, 1)) * t) * 0.5
+    noise = rng.standard_normal((32, n)) * 0.3
+    x = np.stack([np.concatenate([tones, noise])] * 2, -1).astype(np.float32)  # stereo
+    y = np.concatenate([np.zeros(32), np.ones(32)]).astype("int32")
+    model = keras.Sequential([
+        keras.Input((n, 2)),
+        afk.get_melspectrogram_layer(n_fft=256, hop_length=128, sample_rate=sr, n_mels=32,
+                                     return_decibel=True),
+        afk.AdditiveNoise(power=0.01, seed=0),
+        afk.Normalization2D(str_axis="freq"),
+        keras.layers.Conv2D(8, 3, activation="relu"),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(8, 3, activation="relu"),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(2),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(3e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    losses = model.fit(x, y, epochs=20, batch_size=16, verbose=0).history["loss"]
+    assert losses[-1] < 0.5 * losses[0], losses[::5]
+    model.save(tmp_path / "kapre_style.keras")
+    again = keras.models.load_model(tmp_path / "kapre_style.keras")
+    np.testing.assert_allclose(as_numpy(again(x[:4])), as_numpy(model(x[:4])), rtol=1e-5, atol=1e-6)

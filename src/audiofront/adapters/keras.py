@@ -26,7 +26,8 @@ from ..framing import frame_count
 __all__ = ["Frame", "STFT", "InverseSTFT", "Magnitude", "Phase", "MagnitudeToDecibel",
            "PowerToDB", "AmplitudeToDB", "ApplyFilterbank", "MelSpectrogram",
            "LogFrequencySpectrogram", "ConcatenateFrequencyMap", "Delta", "MuLawEncoding",
-           "MuLawDecoding", "get_stft_magnitude_layer", "get_melspectrogram_layer",
+           "MuLawDecoding", "Energy", "LogmelToMFCC", "AdditiveNoise", "SpecAugment",
+           "ChannelSwap", "Normalization2D", "CQT", "get_stft_magnitude_layer", "get_melspectrogram_layer",
            "get_log_frequency_spectrogram_layer", "get_stft_mag_phase",
            "get_perfectly_reconstructing_stft_istft", "get_frequency_aware_conv2d"]
 
@@ -692,3 +693,235 @@ def get_frequency_aware_conv2d(data_format="default", freq_aware_name="frequency
     return keras.Sequential([ConcatenateFrequencyMap(data_format=data_format),
                              keras.layers.Conv2D(*args, data_format=conv_format, **kwargs)],
                             name=freq_aware_name)
+
+
+# --- more kapre layers ---------------------------------------------------------------------
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class Energy(_Layer):
+    """kapre's ``Energy``: the energy of each frame, per ``ref_duration`` seconds:
+    ``(batch, time, ch) -> (batch, frames, ch)``."""
+
+    def __init__(self, sample_rate=22050, ref_duration=0.1, frame_length=2205, hop_length=1102,
+                 pad_end=False, pad_value=0.0, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.sample_rate, self.ref_duration = sample_rate, ref_duration
+        self.frame = Frame(frame_length, hop_length, pad_end=pad_end, pad_value=pad_value,
+                           data_format=data_format)
+
+    def call(self, x):
+        xp = _xp()
+        frames = self.frame(x)  # (batch, frames, frame_length, ch) or (batch, ch, frames, length)
+        axis = 2 if self.frame._last else 3
+        scale = self.ref_duration * self.sample_rate / self.frame.frame_length
+        return xp.sum(frames * frames, axis=axis) * scale
+
+    def compute_output_shape(self, input_shape):
+        shape = list(self.frame.compute_output_shape(input_shape))
+        del shape[2 if self.frame._last else 3]
+        return tuple(shape)
+
+    def _config(self):
+        return {"sample_rate": self.sample_rate, "ref_duration": self.ref_duration,
+                "frame_length": self.frame.frame_length, "hop_length": self.frame.hop_length,
+                "pad_end": self.frame.pad_end, "pad_value": self.frame.pad_value,
+                "data_format": self.frame.data_format}
+
+
+def _tf_mfcc_basis(n_mfccs: int, n_mels: int) -> np.ndarray:
+    """TensorFlow's ``mfccs_from_log_mel_spectrograms`` (kapre's): the unnormalised DCT-II
+    scaled by ``1 / sqrt(2 n_mels)`` (orthonormal but for coefficient 0, which is sqrt(2)
+    larger than librosa's)."""
+    return af.dct_matrix(n_mfccs, n_mels, norm=None) / np.sqrt(2.0 * n_mels)
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class LogmelToMFCC(_Layer):
+    """kapre's ``LogmelToMFCC``: ``(batch, frames, n_mels, ch) -> (batch, frames, n_mfccs,
+    ch)``, TensorFlow's MFCC scaling (``audiofront.mfcc`` gives librosa's)."""
+
+    def __init__(self, n_mfccs=20, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.n_mfccs, self.data_format = n_mfccs, data_format
+        self._last = _last(data_format)
+
+    def call(self, x):
+        xp = _xp()
+        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, mels)
+        basis = xp.asarray(_tf_mfcc_basis(self.n_mfccs, S.shape[-1]), dtype=S.dtype)
+        out = af.logmel_to_mfcc(xp.moveaxis(S, -1, -2), dct_basis=basis)
+        out = xp.moveaxis(out, -1, -2)
+        return xp.moveaxis(out, 1, -1) if self._last else out
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        shape[2 if self._last else 3] = self.n_mfccs
+        return tuple(shape)
+
+    def _config(self):
+        return {"n_mfccs": self.n_mfccs, "data_format": self.data_format}
+
+
+class _Augmentation(_Elementwise):
+    """Active only in training (``training=True``); fresh randomness every call."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=None):
+        return self._augment(x) if training else x
+
+    def _config(self):
+        return {"seed": self.seed}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class AdditiveNoise(_Augmentation):
+    """kapre's ``AdditiveNoise``: white Gaussian noise of variance ``power`` (its power scaled
+    by a fresh uniform draw per example with ``random_gain``)."""
+
+    def __init__(self, power=0.1, random_gain=False, noise_type="white", **kwargs):
+        super().__init__(**kwargs)
+        one_of(noise_type, "noise_type", ("white",))
+        self.power, self.random_gain, self.noise_type = power, bool(random_gain), noise_type
+
+    def _augment(self, x):
+        noise = keras.random.normal(keras.ops.shape(x), stddev=float(np.sqrt(self.power)),
+                                    dtype=x.dtype, seed=self.seed_generator)
+        if self.random_gain:
+            shape = (keras.ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+            noise = noise * keras.ops.sqrt(keras.random.uniform(shape, dtype=x.dtype,
+                                                                seed=self.seed_generator))
+        return x + noise
+
+    def _config(self):
+        return {"power": self.power, "random_gain": self.random_gain,
+                "noise_type": self.noise_type, **super()._config()}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class SpecAugment(_Augmentation):
+    """Frequency and time masks (Park et al. 2019) on ``(batch, frames, freq, ch)``: each
+    example gets ``n_freq_masks`` stripes of 0 .. ``freq_mask_param`` bins and
+    ``n_time_masks`` of 0 .. ``time_mask_param`` frames, set to ``mask_value``."""
+
+    def __init__(self, freq_mask_param=0, time_mask_param=0, n_freq_masks=1, n_time_masks=1,
+                 mask_value=0.0, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.freq_mask_param, self.time_mask_param = freq_mask_param, time_mask_param
+        self.n_freq_masks, self.n_time_masks = n_freq_masks, n_time_masks
+        self.mask_value, self.data_format = float(mask_value), data_format
+        self._last = _last(data_format)
+
+    def _augment(self, x):
+        xp = _xp()
+        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, freq)
+        lead = tuple(keras.ops.shape(S)[:2])
+        for axis, param, count in ((-1, self.freq_mask_param, self.n_freq_masks),
+                                   (-2, self.time_mask_param, self.n_time_masks)):
+            size = S.shape[axis]
+            for _ in range(count if param else 0):
+                width = keras.random.randint(lead, 0, min(param, size) + 1, seed=self.seed_generator)
+                room = keras.ops.cast(size - width + 1, "float32")
+                start = keras.ops.cast(keras.random.uniform(lead, seed=self.seed_generator) * room,
+                                       "int32")
+                S = af.mask_stripes(S, start=keras.ops.cast(start, "int64"),
+                                    width=keras.ops.cast(width, "int64"), axis=axis,
+                                    value=self.mask_value)
+        return xp.moveaxis(S, 1, -1) if self._last else S
+
+    def _config(self):
+        return {"freq_mask_param": self.freq_mask_param, "time_mask_param": self.time_mask_param,
+                "n_freq_masks": self.n_freq_masks, "n_time_masks": self.n_time_masks,
+                "mask_value": self.mask_value, "data_format": self.data_format,
+                **super()._config()}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class ChannelSwap(_Augmentation):
+    """kapre's ``ChannelSwap``: a fresh random permutation of the channels every batch."""
+
+    def __init__(self, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format
+        self._last = _last(data_format)
+
+    def _augment(self, x):
+        axis = len(x.shape) - 1 if self._last else 1
+        order = keras.random.shuffle(keras.ops.arange(x.shape[axis]), seed=self.seed_generator)
+        return keras.ops.take(x, order, axis=axis)
+
+    def _config(self):
+        return {"data_format": self.data_format, **super()._config()}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class Normalization2D(_Elementwise):
+    """kapre's ``Normalization2D``: ``(x - mean) / (std + eps)`` with the statistics taken
+    over every axis but ``str_axis`` ('data_sample': per example; 'freq', 'time', 'channel':
+    per bin, frame or channel over the batch; 'batch': over everything)."""
+
+    def __init__(self, str_axis="data_sample", eps=1e-10, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.str_axis = one_of(str_axis, "str_axis", ("data_sample", "freq", "time", "channel",
+                                                      "batch"))
+        self.eps, self.data_format = eps, data_format
+        self._last = _last(data_format)
+
+    def call(self, x):
+        positions = {"data_sample": 0, "time": 1, "freq": 2, "channel": 3} if self._last else \
+            {"data_sample": 0, "channel": 1, "time": 2, "freq": 3}
+        keep = positions.get(self.str_axis)
+        axes = tuple(a for a in range(4) if a != keep)
+        centred = x - keras.ops.mean(x, axis=axes, keepdims=True)
+        std = keras.ops.sqrt(keras.ops.mean(centred * centred, axis=axes, keepdims=True))
+        return centred / (std + self.eps)
+
+    def _config(self):
+        return {"str_axis": self.str_axis, "eps": self.eps, "data_format": self.data_format}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class CQT(_AudioLayer):
+    """Constant-Q transform, :func:`audiofront.cqt`: ``(batch, time, ch) -> (batch, frames,
+    n_bins, ch)``, complex, or ``|C|`` with ``output_format='magnitude'`` (nnAudio's name)."""
+
+    def __init__(self, sample_rate=22050, hop_length=512, fmin=None, n_bins=84,
+                 bins_per_octave=12, algorithm="auto", output_format="complex", **kwargs):
+        super().__init__(**kwargs)
+        self.sample_rate, self.hop_length, self.fmin = sample_rate, hop_length, fmin
+        self.n_bins, self.bins_per_octave, self.algorithm = n_bins, bins_per_octave, algorithm
+        self.output_format = one_of(output_format, "output_format", ("complex", "magnitude"))
+        af.cqt(np.zeros(4 * hop_length, np.float32), **self._cqt_kwargs())  # validate now
+
+    def _cqt_kwargs(self):
+        return {"sr": self.sample_rate, "hop_length": self.hop_length, "fmin": self.fmin,
+                "n_bins": self.n_bins, "bins_per_octave": self.bins_per_octave,
+                "algorithm": self.algorithm}
+
+    def call(self, x):
+        xp = _xp()
+        C = af.cqt(self._audio(x, xp), **self._cqt_kwargs())
+        if self.output_format == "magnitude":
+            C = xp.abs(C)
+        return self._spectra(C, xp)
+
+    def compute_output_shape(self, input_shape):
+        from ..constantq import _design, _validated
+
+        design = _design(*_validated(self.sample_rate, self.hop_length, self.fmin, self.n_bins,
+                                     self.bins_per_octave, 0.0, 1.0, 1, 0.0, "hann", 0.0))
+        return self._shape(input_shape, self.n_bins,
+                           lambda n: af.cqt_frame_count(n, design=design))
+
+    def compute_output_spec(self, x):
+        dtype = "complex64" if self.output_format == "complex" else "float32"
+        return keras.KerasTensor(self.compute_output_shape(x.shape), dtype=dtype)
+
+    def _config(self):
+        return {"sample_rate": self.sample_rate, "hop_length": self.hop_length,
+                "fmin": self.fmin, "n_bins": self.n_bins,
+                "bins_per_octave": self.bins_per_octave, "algorithm": self.algorithm,
+                "output_format": self.output_format, **super()._config()}
