@@ -320,3 +320,84 @@ def test_kapre_readme_style_model_trains(tmp_path):
     model.save(tmp_path / "kapre_style.keras")
     again = keras.models.load_model(tmp_path / "kapre_style.keras")
     np.testing.assert_allclose(as_numpy(again(x[:4])), as_numpy(model(x[:4])), rtol=1e-5, atol=1e-6)
+
+
+def test_tensorflow_xla_and_tflite_with_a_batch():
+    """On TensorFlow: the mel model runs under tf.function(jit_compile=True), and with
+    method='dft' it converts to TFLite and runs there with a batch of 3 (kapre#130)."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("TensorFlow only")
+    import tensorflow as tf
+
+    x = (np.random.default_rng(0).standard_normal((3, 16000, 1)) * 0.3).astype(np.float32)
+    model = keras.Sequential([keras.Input((16000, 1)),
+                              afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40,
+                                                 method="dft"),
+                              afk.PowerToDB()])
+    expected = as_numpy(model(x))
+    xla = tf.function(lambda a: model(a), jit_compile=True)
+    tolerance_check(np.asarray(xla(tf.constant(x))), expected, 1e-5, "xla")
+    interpreter = tf.lite.Interpreter(
+        model_content=tf.lite.TFLiteConverter.from_keras_model(model).convert())
+    entry = interpreter.get_input_details()[0]
+    interpreter.resize_tensor_input(entry["index"], list(x.shape))
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(entry["index"], x)
+    interpreter.invoke()
+    out = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+    tolerance_check(out, expected, 1e-4, "tflite")
+
+
+def _shape(model, input_shape):
+    return tuple(model(np.zeros((1,) + input_shape, np.float32)).shape)
+
+
+def test_kapre_documented_examples_unchanged_but_for_the_import():
+    """The examples of kapre's composed docs, as written there (the U-Net left out)."""
+    from keras.models import Sequential
+
+    from audiofront.adapters.keras import (get_log_frequency_spectrogram_layer,
+                                           get_melspectrogram_layer,
+                                           get_perfectly_reconstructing_stft_istft,
+                                           get_stft_magnitude_layer)
+
+    input_shape = (2048, 1)  # mono signal, audio is channels_last
+    stft_mag = get_stft_magnitude_layer(input_shape=input_shape, n_fft=1024, return_decibel=True,
+        input_data_format='channels_last', output_data_format='channels_first')
+    model = Sequential()
+    model.add(stft_mag)
+    # (batch, ch=1, n_frame, n_freq=513): kapre's comment says 3 frames, but its default hop
+    # (win_length // 4 = 256) gives 1 + (2048 - 1024) // 256 = 5, as kapre itself computes
+    assert _shape(model, input_shape) == (1, 1, 5, 513)
+
+    input_shape = (2, 2048)  # stereo signal, audio is channels_first
+    melgram = get_melspectrogram_layer(input_shape=input_shape, n_fft=1024, return_decibel=True,
+        n_mels=96, input_data_format='channels_first', output_data_format='channels_last')
+    model = Sequential()
+    model.add(melgram)
+    assert _shape(model, input_shape) == (1, 5, 96, 2)
+
+    input_shape = (2048, 2)  # stereo signal, audio is channels_last
+    logfreq_stft_mag = get_log_frequency_spectrogram_layer(
+        input_shape=input_shape, n_fft=1024, return_decibel=True,
+        log_n_bins=84, input_data_format='channels_last', output_data_format='channels_last')
+    model = Sequential()
+    model.add(logfreq_stft_mag)
+    assert _shape(model, input_shape) == (1, 5, 84, 2)
+
+    stft_input_shape = (2048, 2)  # stereo and channels_last
+    stft_layer, istft_layer = get_perfectly_reconstructing_stft_istft(
+        stft_input_shape=stft_input_shape
+    )
+    model = Sequential()
+    model.add(stft_layer)  # input is waveform
+    model.add(istft_layer)  # output is also waveform
+    x = np.random.default_rng(0).uniform(-1, 1, (3, 2048, 2)).astype(np.float32)
+    tolerance_check(as_numpy(model(x)), x, 1e-5, "kapre's reconstruction example")
+    if keras.backend.backend() == "tensorflow" and __import__("importlib").util.find_spec("kapre"):
+        from kapre.composed import get_stft_magnitude_layer as kapre_stft_magnitude
+
+        theirs = kapre_stft_magnitude(input_shape=(2048, 1), n_fft=1024, return_decibel=True,
+                                      input_data_format='channels_last',
+                                      output_data_format='channels_first')
+        assert _shape(theirs, (2048, 1)) == (1, 1, 5, 513)
