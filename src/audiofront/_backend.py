@@ -137,7 +137,8 @@ def abs_squared(z, xp):
 def frames(x, frame_length: int, hop_length: int, n_frames: int, xp):
     """``(..., n_frames, frame_length)`` frames of the last axis of ``x``.
 
-    A zero-copy view on NumPy, CuPy (strides) and torch (``unfold``); a gather elsewhere.
+    A zero-copy view on NumPy, CuPy (strides) and torch (``unfold``); ``tf.signal.frame`` on
+    TensorFlow; a gather elsewhere.
     The caller has checked that ``(n_frames - 1) * hop_length + frame_length <= x.shape[-1]``.
     """
     name = backend(xp)
@@ -151,6 +152,11 @@ def frames(x, frame_length: int, hop_length: int, n_frames: int, xp):
     if name == "torch":
         x = x.narrow(-1, 0, (n_frames - 1) * hop_length + frame_length)
         return x.unfold(-1, frame_length, hop_length)
+    if name == "tensorflow":  # the gather below costs 3x more there (measured on the mel layer)
+        import tensorflow as tf
+
+        return tf.signal.frame(x[..., :(n_frames - 1) * hop_length + frame_length], frame_length,
+                               hop_length, axis=-1)
     dev = device_of(x)
     index_dtype = xp.__array_namespace_info__().default_dtypes(device=dev)["indexing"]
     starts = xp.arange(n_frames, dtype=index_dtype, device=dev) * hop_length
