@@ -86,3 +86,10 @@ def test_mask_stripes(xp):
     expected = S.copy()
     expected[..., 1:3, :] = -1
     np.testing.assert_array_equal(to_numpy(out), expected)
+
+
+def test_symmetric_pad_matches_numpy(xp):
+    x = np.arange(24.0, dtype=np.float32).reshape(2, 12)
+    for before, after in [(0, 0), (3, 5), (12, 0)]:
+        out = pad(xp.asarray(x), before, after, mode="symmetric")
+        np.testing.assert_array_equal(to_numpy(out), np.pad(x, [(0, 0), (before, after)], mode="symmetric"))

@@ -223,8 +223,9 @@ def mfcc(y, /, *, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho
 
 # --- deltas ----------------------------------------------------------------------------------
 
-DELTA_MODES = ("interp", "nearest", "mirror", "constant", "wrap")
-_PAD_FOR_MODE = {"nearest": "edge", "mirror": "reflect", "constant": "constant", "wrap": "wrap"}
+DELTA_MODES = ("interp", "nearest", "mirror", "constant", "wrap", "symmetric")
+_PAD_FOR_MODE = {"nearest": "edge", "mirror": "reflect", "constant": "constant", "wrap": "wrap",
+                 "symmetric": "symmetric"}
 
 
 @functools.lru_cache(maxsize=32)
@@ -261,10 +262,11 @@ def delta(data, /, *, width: int = 9, order: int = 1, axis: int = -1, mode: str 
         Derivative order (1: delta, 2: delta-delta). Default 1.
     axis : int
         Axis to differentiate along. Default -1 (time).
-    mode : {'interp', 'nearest', 'mirror', 'constant', 'wrap'}
+    mode : {'interp', 'nearest', 'mirror', 'constant', 'wrap', 'symmetric'}
         Edge handling, scipy's names. 'interp' (default) fits the polynomial to the first /
         last ``width`` samples and evaluates it at the edge points; it needs
-        ``data.shape[axis] >= width``. The others pad before filtering.
+        ``data.shape[axis] >= width``. The others pad before filtering; 'symmetric' (mirror
+        repeating the edge sample, not a scipy mode) is kapre's default.
 
     Returns
     -------

@@ -7,7 +7,7 @@ from ._checks import ParameterError, one_of, positive_int
 
 __all__ = ["frame", "overlap_add", "frame_count", "pad", "PAD_MODES"]
 
-PAD_MODES = ("constant", "reflect", "edge", "wrap")
+PAD_MODES = ("constant", "reflect", "symmetric", "edge", "wrap")
 
 
 def frame_count(n_samples: int, *, frame_length: int, hop_length: int, center: bool = False,
@@ -31,8 +31,9 @@ def pad(x, before: int, after: int, *, mode: str = "constant", xp=None):
     """Pad the last axis of ``x`` by ``before`` and ``after`` samples.
 
     ``mode`` is ``'constant'`` (zeros), ``'reflect'`` (mirror without repeating the edge
-    sample, NumPy's 'reflect'), ``'edge'`` (repeat the edge sample) or ``'wrap'`` (periodic).
-    'reflect' needs more than ``before`` and ``after`` samples, 'wrap' at least that many.
+    sample, NumPy's 'reflect'), ``'symmetric'`` (mirror repeating it, NumPy's 'symmetric'),
+    ``'edge'`` (repeat the edge sample) or ``'wrap'`` (periodic). 'reflect' needs more than
+    ``before`` and ``after`` samples, the others at least that many.
     """
     if xp is None:
         xp = _backend.array_namespace(x)
@@ -51,6 +52,9 @@ def pad(x, before: int, after: int, *, mode: str = "constant", xp=None):
     if mode == "reflect":
         left = xp.flip(x[..., 1:before + 1], axis=-1)
         right = xp.flip(x[..., n - 1 - after:n - 1], axis=-1)
+    elif mode == "symmetric":
+        left = xp.flip(x[..., :before], axis=-1)
+        right = xp.flip(x[..., n - after:], axis=-1)
     elif mode == "edge":
         lead = tuple(x.shape[:-1])
         left = xp.broadcast_to(x[..., :1], lead + (before,))

@@ -84,7 +84,12 @@ def test_post_processing_layers(audio):
     tolerance_check(as_numpy(afk.ApplyFilterbank("mel", {"sample_rate": 16000, "n_fft": 512,
                                                           "n_mels": 32})(power)),
                     np.einsum("mf,btfc->btmc", fb, power), 1e-5)
-    tolerance_check(as_numpy(afk.Delta(order=2)(power)), af.delta(power, order=2, axis=1), 1e-5)
+    tolerance_check(as_numpy(afk.Delta(win_length=9, mode="interp")(power)),
+                    af.delta(power, axis=1), 1e-5)
+    # kapre's Delta: symmetric padding, then the regression slope over 5 frames, written out
+    padded = np.pad(power.astype(np.float64), [(0, 0), (2, 2), (0, 0), (0, 0)], mode="symmetric")
+    slope = sum(k * padded[:, 2 + k:padded.shape[1] - 2 + k] for k in (-2, -1, 1, 2)) / 10.0
+    tolerance_check(as_numpy(afk.Delta()(power)), slope, 1e-5)
     frames = as_numpy(afk.Frame(400, 160)(audio))
     np.testing.assert_array_equal(frames, np.moveaxis(af.frame(np.moveaxis(audio, -1, 1),
                                                                frame_length=400, hop_length=160), 1, -1))
@@ -252,6 +257,18 @@ def test_energy_logmel_to_mfcc_and_cqt(audio):
     assert tuple(layer.compute_output_shape((None,) + audio.shape[1:]))[1:] == out.shape[1:]
 
 
+def test_delta_reproduces_kapre(audio):
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("kapre runs on TensorFlow")
+    kapre = pytest.importorskip("kapre")
+    import tensorflow as tf
+
+    spec = np.abs(as_numpy(afk.STFT(n_fft=256)(audio)))[..., :1]  # kapre's Delta: one channel
+    for kwargs in ({}, {"win_length": 7, "mode": "reflect"}, {"mode": "constant"}):
+        expected = np.asarray(kapre.Delta(**kwargs)(tf.constant(spec)))
+        tolerance_check(as_numpy(afk.Delta(**kwargs)(spec)), expected, 1e-4, f"delta {kwargs}")
+
+
 def test_logmel_to_mfcc_reproduces_kapre(audio):
     if keras.backend.backend() != "tensorflow":
         pytest.skip("kapre runs on TensorFlow")
@@ -401,3 +418,49 @@ def test_kapre_documented_examples_unchanged_but_for_the_import():
                                       input_data_format='channels_last',
                                       output_data_format='channels_first')
         assert _shape(theirs, (2048, 1)) == (1, 1, 5, 513)
+
+
+def _chains():
+    """name -> (input shape without batch, layers after the Input) covering every layer."""
+    spec = lambda: afk.STFT(n_fft=256, hop_length=64)  # noqa: E731
+    return {
+        "STFT": ((None, 2), [spec()]),
+        "Magnitude": ((None, 2), [spec(), afk.Magnitude()]),
+        "Phase": ((None, 2), [spec(), afk.Phase()]),
+        "InverseSTFT": ((4095, 2), [afk.STFT(n_fft=256, center=True),
+                                    afk.InverseSTFT(n_fft=256, length=4095)]),
+        "MelSpectrogram": ((None, 2), [afk.MelSpectrogram(n_fft=512, n_mels=40, pad_end=True)]),
+        "LogFrequencySpectrogram": ((None, 1), [afk.LogFrequencySpectrogram(n_fft=1024, log_f_min=60.0)]),
+        "CQT": ((None, 2), [afk.CQT(fmin=110.0, n_bins=36, output_format="magnitude")]),
+        "Frame": ((None, 2), [afk.Frame(400, 160, pad_end=True)]),
+        "Energy": ((None, 2), [afk.Energy(frame_length=400, hop_length=160)]),
+        "filters and dB": ((None, 2), [spec(), afk.Magnitude(),
+                                       afk.ApplyFilterbank("mel", {"sr": 22050, "n_fft": 256, "n_mels": 24}),
+                                       afk.MagnitudeToDecibel(), afk.PowerToDB(), afk.AmplitudeToDB()]),
+        "MFCC and deltas": ((None, 2), [afk.MelSpectrogram(n_fft=512, n_mels=40), afk.PowerToDB(),
+                                        afk.LogmelToMFCC(n_mfccs=13), afk.Delta()]),
+        "normalise, augment, frequency map": (
+            (None, 2), [spec(), afk.Magnitude(), afk.Normalization2D(str_axis="freq"),
+                        afk.AdditiveNoise(), afk.SpecAugment(freq_mask_param=4, time_mask_param=4),
+                        afk.ChannelSwap(), afk.ConcatenateFrequencyMap()]),
+        "mu-law": ((None, 2), [afk.MuLawEncoding(), afk.MuLawDecoding()]),
+    }
+
+
+@pytest.mark.parametrize("name", list(_chains()))
+@pytest.mark.parametrize("n", [4000, 4095])
+def test_every_layer_shapes_saves_and_loads(name, n, tmp_path):
+    shape, layers = _chains()[name]
+    if shape[0] is not None and shape[0] != n:
+        pytest.skip("fixed length")
+    x = (np.random.default_rng(n).uniform(-0.9, 0.9, (2, n) + shape[1:])).astype(np.float32)
+    model = keras.Sequential([keras.Input(shape)] + layers)
+    out = as_numpy(model(x))
+    predicted = (2,) + tuple(x.shape[1:])
+    for layer in layers:
+        predicted = tuple(layer.compute_output_shape(predicted))
+    assert predicted == out.shape, (name, predicted, out.shape)
+    path = tmp_path / "model.keras"
+    model.save(path)
+    again = keras.models.load_model(path)  # no custom_objects
+    np.testing.assert_array_equal(as_numpy(again(x)), out)

@@ -445,23 +445,27 @@ class Frame(_Layer):
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class Delta(_Elementwise):
-    """librosa's ``delta`` along the frames axis of ``(batch, frames, freq, ch)`` (kapre's
-    ``Delta`` computes a different, shorter filter; this one is librosa's)."""
+    """kapre's ``Delta``: the local slope along the frames axis of ``(batch, frames, freq, ch)``
+    over ``win_length`` frames, ``sum_n n (x[t + n] - x[t - n]) / (2 sum_n n^2)``, which is
+    :func:`audiofront.delta` with ``order=1``. ``mode`` pads the edges as kapre does
+    ('symmetric', 'reflect', 'constant'); librosa's 'interp' (and scipy's other modes) are
+    accepted too."""
 
-    def __init__(self, win_length=9, order=1, mode="interp", data_format="default", **kwargs):
+    _KAPRE_MODES = {"symmetric": "symmetric", "reflect": "mirror", "constant": "constant"}
+
+    def __init__(self, win_length=5, mode="symmetric", data_format="default", **kwargs):
         super().__init__(**kwargs)
-        self.win_length, self.order, self.mode = win_length, order, mode
-        self.data_format = data_format
+        self.win_length, self.mode, self.data_format = win_length, mode, data_format
+        self._mode = self._KAPRE_MODES.get(str(mode).lower(), mode)
         self._last = _last(data_format)
-        af.delta(np.zeros(win_length), width=win_length, order=order, mode=mode)
+        af.delta(np.zeros(win_length), width=win_length, mode=self._mode)  # validate now
 
     def call(self, x):
-        return af.delta(x, width=self.win_length, order=self.order, mode=self.mode,
+        return af.delta(x, width=self.win_length, order=1, mode=self._mode,
                         axis=1 if self._last else 2)
 
     def _config(self):
-        return {"win_length": self.win_length, "order": self.order, "mode": self.mode,
-                "data_format": self.data_format}
+        return {"win_length": self.win_length, "mode": self.mode, "data_format": self.data_format}
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
