@@ -279,32 +279,37 @@ class LogFrequencySpectrogram(_FilteredLayer):
 
 
 class _Elementwise(_Layer):
-    """A layer whose output has the input's shape."""
+    """A layer whose output has the input's shape (and ``output_dtype`` when it is set)."""
+
+    output_dtype = None
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def compute_output_spec(self, x):
+        if self.output_dtype is None:
+            return super().compute_output_spec(x)
+        return keras.KerasTensor(x.shape, dtype=self.output_dtype)
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class Magnitude(_Elementwise):
     """``|S|`` of a complex spectrum (kapre's ``Magnitude``)."""
 
+    output_dtype = "float32"
+
     def call(self, x):
         return af.magnitude(x)
-
-    def compute_output_spec(self, x):
-        return keras.KerasTensor(x.shape, dtype="float32")
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class Phase(_Elementwise):
     """The angle of a complex spectrum in radians (kapre's ``Phase``)."""
 
+    output_dtype = "float32"
+
     def call(self, x):
         return af.phase(x)
-
-    def compute_output_spec(self, x):
-        return keras.KerasTensor(x.shape, dtype="float32")
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -495,11 +500,10 @@ class MuLawDecoding(_Elementwise):
         super().__init__(**kwargs)
         self.quantization_channels = quantization_channels
 
+    output_dtype = "float32"
+
     def call(self, x):
         return af.mu_law_decode(x, quantization_channels=self.quantization_channels)
-
-    def compute_output_spec(self, x):
-        return keras.KerasTensor(x.shape, dtype="float32")
 
     def _config(self):
         return {"quantization_channels": self.quantization_channels}
