@@ -29,7 +29,7 @@ from . import _backend, _checks
 from ._checks import ParameterError, positive_float, positive_int
 from .filterbanks import C1_HZ, _check_norm, _normalize_rows
 from .framing import PAD_MODES, pad
-from .spectral import spectrogram_frames
+from .spectral import _as_complex, spectrogram_frames
 from .windows import _parse, _window_host
 
 __all__ = ["cqt", "vqt", "cqt_frequencies", "note_to_hz", "hz_to_note", "cqt_filterbank",
@@ -345,8 +345,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode):
 
     def response(block):
         out = _backend.matmul_last(block, W, xp)
-        cdtype = _backend.complex_dtype(xp, out.dtype)
-        return xp.astype(out[..., :n_bins], cdtype) + 1j * xp.astype(out[..., n_bins:], cdtype)
+        return _as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
 
     return _backend.map_frames(response, frames, xp)
 

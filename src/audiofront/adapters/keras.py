@@ -199,7 +199,17 @@ class STFT(_STFTLayer):
 
 
 class _FilteredLayer(_STFTLayer):
-    """An STFT layer followed by a filterbank it holds (and may learn)."""
+    """An STFT layer followed by a filterbank it holds (and may learn): ``compute`` is the
+    core's feature function and ``basis`` the name of its filterbank argument."""
+
+    compute = None
+    basis = ""
+
+    def call(self, x):
+        xp = _xp()
+        S = type(self).compute(self._padded(self._audio(x, xp), xp), power=self.power,
+                               **{self.basis: _value(self.filterbank)}, **self._stft_kwargs())
+        return self._spectra(S, xp)
 
     def build(self, input_shape):
         super().build(input_shape)
@@ -220,6 +230,8 @@ class MelSpectrogram(_FilteredLayer):
     learn the DFT basis (``method='dft'``) and the filterbank.
     """
 
+    compute, basis = af.melspectrogram, "mel_basis"
+
     def __init__(self, *, sample_rate=22050, n_mels=128, mel_f_min=0.0, mel_f_max=None,
                  mel_htk=False, mel_norm="slaney", power=2.0, trainable_fb=False, **kwargs):
         super().__init__(**kwargs)
@@ -234,12 +246,6 @@ class MelSpectrogram(_FilteredLayer):
                                  fmin=self.mel_f_min, fmax=self.mel_f_max, htk=self.mel_htk,
                                  norm=self.mel_norm)
 
-    def call(self, x):
-        xp = _xp()
-        M = af.melspectrogram(self._padded(self._audio(x, xp), xp), power=self.power,
-                              mel_basis=_value(self.filterbank), **self._stft_kwargs())
-        return self._spectra(M, xp)
-
     def _config(self):
         return {"sample_rate": self.sample_rate, "n_mels": self.n_mels,
                 "mel_f_min": self.mel_f_min, "mel_f_max": self.mel_f_max,
@@ -250,6 +256,8 @@ class MelSpectrogram(_FilteredLayer):
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class LogFrequencySpectrogram(_FilteredLayer):
     """kapre's log-frequency spectrogram in one layer: ``(batch, frames, log_n_bins, ch)``."""
+
+    compute, basis = af.log_frequency_spectrogram, "log_basis"
 
     def __init__(self, *, sample_rate=22050, log_n_bins=84, log_f_min=None,
                  log_bins_per_octave=12, log_spread=0.125, power=2.0, trainable_fb=False,
@@ -264,12 +272,6 @@ class LogFrequencySpectrogram(_FilteredLayer):
         return af.log_filterbank(sr=self.sample_rate, n_fft=self.n_fft, n_bins=self.log_n_bins,
                                  bins_per_octave=self.log_bins_per_octave, fmin=self.log_f_min,
                                  spread=self.log_spread)
-
-    def call(self, x):
-        xp = _xp()
-        L = af.log_frequency_spectrogram(self._padded(self._audio(x, xp), xp), power=self.power,
-                                         log_basis=_value(self.filterbank), **self._stft_kwargs())
-        return self._spectra(L, xp)
 
     def _config(self):
         return {"sample_rate": self.sample_rate, "log_n_bins": self.log_n_bins,
