@@ -2,7 +2,28 @@ import numpy as np
 import pytest
 
 from audiofront import _backend
-from helpers import BACKENDS, load
+from helpers import BACKENDS, KERAS_REPORTS, LEFT_OUT, REQUIRED, load
+
+
+def pytest_report_header(config):
+    ran = ", ".join(b.name for b in BACKENDS) or "none"
+    lines = [f"audiofront backends under test: {ran}"]
+    if LEFT_OUT:
+        lines.append("left out: " + "; ".join(f"{k} ({v})" for k, v in LEFT_OUT.items()))
+    if REQUIRED:
+        lines.append("required (a missing one fails): " + ", ".join(sorted(REQUIRED)))
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not KERAS_REPORTS:
+        return
+    terminalreporter.section("Keras backends (one subprocess each)")
+    for backend, counts, skips in KERAS_REPORTS:
+        told = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no summary"
+        terminalreporter.write_line(f"{backend}: {told}")
+        for n, reason in skips:
+            terminalreporter.write_line(f"    skipped {n}: {reason}")
 
 
 @pytest.fixture(params=BACKENDS, ids=[b.name for b in BACKENDS])

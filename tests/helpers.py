@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import pathlib
 
@@ -76,13 +77,36 @@ def assert_like(out, backend: Backend, *, dtype, shape=None):
     return to_numpy(out)
 
 
+# Optional dependencies whose tests must run, not skip: a comma-separated list of module names
+# (.ci/run sets it to everything the README says is tested). A missing one then fails its tests.
+REQUIRED = {m.strip() for m in os.environ.get("AUDIOFRONT_REQUIRE", "").split(",") if m.strip()}
+
+
+def optional(module: str, reason: str | None = None):
+    """``pytest.importorskip(module)``, except that a module named in AUDIOFRONT_REQUIRE must
+    import: its absence fails the test instead of skipping it."""
+    if module.split(".")[0] in REQUIRED:
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=reason)
+
+
+# (backend, {outcome: count}, [(count, skip reason)]) of each Keras backend's subprocess run,
+# filled by tests/test_keras_adapter.py and printed by conftest.py at the end of the session
+KERAS_REPORTS: list = []
+
+
+class NotAvailable(Exception):
+    """A backend that cannot run here for a reason that is not a fault (no GPU, not installed)."""
+
+
 def _candidates():
-    yield "numpy", lambda: (array_api_compat.array_namespace(np.empty(0)), None)
-    yield "array_api_strict", lambda: _strict()
-    yield "torch", lambda: (_compat_of("torch", lambda t: t.zeros(1)), _torch_device("cpu"))
-    yield "torch-cuda", lambda: _cuda()
-    yield "jax", lambda: _jax()
-    yield "cupy", lambda: _cupy()
+    """(name, module it needs, maker) for every backend the suite knows."""
+    yield "numpy", "numpy", lambda: (array_api_compat.array_namespace(np.empty(0)), None)
+    yield "array_api_strict", "array_api_strict", lambda: _strict()
+    yield "torch", "torch", lambda: (_compat_of("torch", lambda t: t.zeros(1)), _torch_device("cpu"))
+    yield "torch-cuda", "torch", lambda: _cuda()
+    yield "jax", "jax", lambda: _jax()
+    yield "cupy", "cupy", lambda: _cupy()
 
 
 def _compat_of(module, make):
@@ -106,7 +130,7 @@ def _cuda():
     import torch
 
     if not torch.cuda.is_available():
-        raise ImportError("no CUDA")
+        raise NotAvailable("torch has no CUDA device here")
     return array_api_compat.array_namespace(torch.zeros(1)), torch.device("cuda")
 
 
@@ -122,28 +146,50 @@ def _jax():
 def _cupy():
     import cupy
 
-    cupy.zeros(1)  # fails without a GPU
+    try:
+        cupy.zeros(1)
+    except Exception as exc:  # cupy installs without a GPU, and fails on first use
+        raise NotAvailable(f"cupy has no GPU here ({type(exc).__name__})") from exc
     return array_api_compat.array_namespace(cupy.zeros(1)), None
 
 
-def available_backends() -> list[Backend]:
+def available_backends() -> tuple[list[Backend], dict[str, str]]:
+    """(the backends to test, {backend left out: why}).
+
+    ``AUDIOFRONT_TEST_BACKENDS`` (comma-separated names) asks for backends: an unknown name, or
+    one that cannot run here, is an error, never a silent skip. Without it the default set
+    shrinks to what runs here: a backend whose package is not installed (and not named in
+    AUDIOFRONT_REQUIRE) or that needs a GPU this machine lacks is left out; a package that is
+    installed but fails to import is an error.
+    """
     wanted = os.environ.get("AUDIOFRONT_TEST_BACKENDS")
-    wanted = None if not wanted else {w.strip() for w in wanted.split(",")}
-    found = []
-    for name, make in _candidates():
+    wanted = None if not wanted else {w.strip() for w in wanted.split(",") if w.strip()}
+    known = [name for name, _, _ in _candidates()]
+    if wanted is not None and wanted - set(known):
+        raise RuntimeError(f"AUDIOFRONT_TEST_BACKENDS names unknown backends "
+                           f"{sorted(wanted - set(known))}; known: {known}")
+    found, missing = [], {}
+    for name, module, make in _candidates():
         if wanted is not None and name not in wanted:
             continue
-        try:
+        needs_gpu = name in ("torch-cuda", "cupy")
+        must_run = wanted is not None or (module in REQUIRED and not needs_gpu)
+        try:  # any other exception (a broken install) propagates: an error, not a skip
+            if importlib.util.find_spec(module) is None:
+                raise NotAvailable(f"{module} is not installed")
             xp, device = make()
-        except Exception:  # not installed, or no GPU
+        except NotAvailable as exc:
+            if must_run:
+                raise RuntimeError(f"backend {name!r} was asked for but cannot run: {exc}") from exc
+            missing[name] = str(exc)
             continue
         found.append(Backend(name, xp, device))
         if name in ("numpy", "torch"):  # the standard path beside the fast path
             found.append(Backend(name + "-portable", xp, device, portable=True))
-    return found
+    return found, missing
 
 
-BACKENDS = available_backends()
+BACKENDS, LEFT_OUT = available_backends()
 
 
 def tolerance_check(actual, expected, rel, what=""):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import audiofront as af
-from helpers import tolerance_check
+from helpers import optional, tolerance_check
 
 
 def test_import_pulls_in_no_framework():
@@ -35,7 +35,7 @@ def test_public_api_is_keyword_only():
 
 
 def test_melspectrogram_under_jax_jit():
-    jax = pytest.importorskip("jax")
+    jax = optional("jax")
     y = np.random.default_rng(0).standard_normal((2, 8000)).astype(np.float32)
     for method in ("fft", "dft"):
         f = jax.jit(lambda a, m=method: af.power_to_db(af.melspectrogram(a, sr=16000, n_fft=512, method=m)))
@@ -47,7 +47,7 @@ def test_melspectrogram_under_jax_jit():
 
 @pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`")
 def test_melspectrogram_under_torch_compile_dynamic_batch():
-    torch = pytest.importorskip("torch")
+    torch = optional("torch")
     f = torch.compile(lambda a: af.melspectrogram(a, sr=16000, n_fft=512), dynamic=True)
     for batch in (2, 3):
         y = np.random.default_rng(batch).standard_normal((batch, 8000)).astype(np.float32)
@@ -55,7 +55,7 @@ def test_melspectrogram_under_torch_compile_dynamic_batch():
 
 
 def test_cqt_under_jax_jit():
-    jax = pytest.importorskip("jax")
+    jax = optional("jax")
     y = np.random.default_rng(1).standard_normal((2, 11025)).astype(np.float32)
     for algorithm in ("direct", "multirate"):
         f = jax.jit(lambda a, alg=algorithm: af.cqt(a, fmin=110.0, n_bins=48, algorithm=alg))

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from helpers import optional
+
 README = pathlib.Path(__file__).parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 
@@ -12,18 +14,18 @@ BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_readme_example_runs(index, tmp_path, monkeypatch):
     code = BLOCKS[index]
-    torch = pytest.importorskip("torch")
+    torch = optional("torch")
     if "cupy" in code:
-        pytest.importorskip("cupy")
+        optional("cupy")
     if "import jax" in code:
-        pytest.importorskip("jax")
+        optional("jax")
     if "onnx" in code:
-        pytest.importorskip("onnxscript")
+        optional("onnxscript")
     if not torch.cuda.is_available():
         code = code.replace(".cuda()", "").replace('device="cuda"', 'device="cpu"')
     monkeypatch.chdir(tmp_path)
     if "audiofront-demo.h5" in code:
-        pytest.importorskip("h5py")
+        optional("h5py")
         from audiofront.cli import main
 
         assert main(["demo", "-q"]) == 0

@@ -6,7 +6,9 @@ import io
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
+from helpers import optional
+
+torch = optional("torch")
 
 import audiofront as af  # noqa: E402
 from audiofront.adapters import torch as aft  # noqa: E402
@@ -226,8 +228,8 @@ def test_torch_compile_matches_eager(clips, module):
 
 
 def test_onnx_export_dynamic_batch(tmp_path):
-    ort = pytest.importorskip("onnxruntime")
-    pytest.importorskip("onnxscript")
+    ort = optional("onnxruntime")
+    optional("onnxscript")
     m = aft.MelSpectrogram(sr=16000, n_fft=512, n_mels=40, method="dft").eval()
     path = tmp_path / "mel.onnx"
     example = torch.randn(2, 16000)

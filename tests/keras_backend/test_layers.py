@@ -4,7 +4,9 @@ tests/test_keras_adapter.py (KERAS_BACKEND is read when keras is first imported)
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+from helpers import optional
+
+keras = optional("keras")
 
 import audiofront as af  # noqa: E402
 from audiofront.adapters import keras as afk  # noqa: E402
@@ -98,6 +100,52 @@ def test_post_processing_layers(audio):
     tolerance_check(as_numpy(afk.MuLawDecoding()(codes)), af.mu_law_decode(af.mu_law_encode(audio)), 1e-6)
 
 
+@pytest.mark.parametrize("layer", [afk.PowerToDB, afk.AmplitudeToDB])
+def test_decibels_are_per_example_in_both_layouts(audio, layer):
+    """top_db and ref='max' are taken per example and channel over (frames, freq) whichever
+    the layout, not per frequency bin (channels-first input used to be read as channels-last)."""
+    mag = np.abs(core_layout(af.stft(np.moveaxis(audio, -1, 1), n_fft=512, center=False)))
+    mag[1] *= 1e-3  # a quiet second example: its floor must be its own
+    core = np.moveaxis(mag, -1, 1)  # (batch, ch, frames, freq)
+    convert = af.power_to_db if layer is afk.PowerToDB else af.amplitude_to_db
+    expected = convert(core, ref="max", top_db=40.0)
+    last = as_numpy(layer(ref="max", top_db=40.0)(mag))
+    first = as_numpy(layer(ref="max", top_db=40.0, data_format="channels_first")(core))
+    tolerance_check(first, expected, 1e-5, "channels_first")
+    tolerance_check(np.moveaxis(last, -1, 1), expected, 1e-5, "channels_last")
+    assert first.max(axis=(2, 3)).max() == pytest.approx(0.0, abs=1e-4)
+    assert np.all(first.min(axis=(2, 3)) >= -40.0 - 1e-4)
+
+
+def test_constants_follow_the_input_device(monkeypatch):
+    """The constants the layers make themselves (kapre's DCT basis, the frequency ramp) are
+    placed on the input's device: array_api_strict's second device stands in for a GPU, with
+    the layers' call() run on its arrays."""
+    xs = optional("array_api_strict")
+    monkeypatch.setattr(afk, "_xp", lambda: xs)
+    device = xs.Device("device1")
+    x = xs.asarray(np.random.default_rng(0).uniform(0.1, 1, (2, 6, 8, 8)).astype(np.float32),
+                   device=device)
+    for layer in (afk.LogmelToMFCC(n_mfccs=4), afk.ConcatenateFrequencyMap(),
+                  afk.PowerToDB(ref="max"), afk.MagnitudeToDecibel(),
+                  afk.LogmelToMFCC(n_mfccs=4, data_format="channels_first")):
+        out = layer.call(x)
+        assert out.device == device, type(layer).__name__
+    window = xs.asarray(np.hanning(8))  # the default device, passed with device1 input
+    y = xs.asarray(np.zeros((1, 64)), device=device)
+    assert af.stft(y, n_fft=8, hop_length=2, window=window).device == device
+
+
+@pytest.mark.parametrize("kwargs", [dict(sample_rate=8000, fmin=200.0, n_bins=6, hop_length=512),
+                                    dict(sample_rate=22050, fmin=65.0, n_bins=48, hop_length=512)])
+@pytest.mark.parametrize("algorithm", ["direct", "multirate"])
+def test_cqt_output_shape_is_the_real_shape(kwargs, algorithm):
+    for n in (511, 1023, 2047, 4095, 4096):
+        layer = afk.CQT(algorithm=algorithm, output_format="magnitude", **kwargs)
+        out = layer(np.zeros((2, n, 1), np.float32))
+        assert tuple(layer.compute_output_shape((2, n, 1))) == tuple(out.shape), n
+
+
 @pytest.mark.parametrize("n", [4000, 4095, 4096, 4097, 5119])
 @pytest.mark.parametrize("kwargs", [{}, {"pad_end": True}, {"pad_begin": True}, {"center": True},
                                     {"pad_begin": True, "pad_end": True}])
@@ -183,8 +231,8 @@ def test_composed_getters_reproduce_kapre(audio, name, tmp_path):
     truth by ~3e-6 there (ours 0.068 dB, kapre's 0.074 dB, measured): so the decibel stage is
     checked on kapre's own spectrum, where ours and kapre's agree to 1e-4."""
     if keras.backend.backend() != "tensorflow":
-        pytest.skip("kapre runs on TensorFlow")
-    kapre_composed = pytest.importorskip("kapre.composed")
+        pytest.skip("N/A: kapre runs on TensorFlow")
+    kapre_composed = optional("kapre.composed")
     getter = _getter(name)
     kwargs = dict(GETTERS[name], input_shape=audio.shape[1:])
     linear = {**kwargs, "return_decibel": False}
@@ -259,8 +307,8 @@ def test_energy_logmel_to_mfcc_and_cqt(audio):
 
 def test_delta_reproduces_kapre(audio):
     if keras.backend.backend() != "tensorflow":
-        pytest.skip("kapre runs on TensorFlow")
-    kapre = pytest.importorskip("kapre")
+        pytest.skip("N/A: kapre runs on TensorFlow")
+    kapre = optional("kapre")
     import tensorflow as tf
 
     spec = np.abs(as_numpy(afk.STFT(n_fft=256)(audio)))[..., :1]  # kapre's Delta: one channel
@@ -271,8 +319,8 @@ def test_delta_reproduces_kapre(audio):
 
 def test_logmel_to_mfcc_reproduces_kapre(audio):
     if keras.backend.backend() != "tensorflow":
-        pytest.skip("kapre runs on TensorFlow")
-    kapre = pytest.importorskip("kapre")
+        pytest.skip("N/A: kapre runs on TensorFlow")
+    kapre = optional("kapre")
     import tensorflow as tf
 
     logmel = np.log(as_numpy(afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40)(audio)) + 1e-6)
@@ -343,7 +391,7 @@ def test_tensorflow_xla_and_tflite_with_a_batch():
     """On TensorFlow: the mel model runs under tf.function(jit_compile=True), and with
     method='dft' it converts to TFLite and runs there with a batch of 3 (kapre#130)."""
     if keras.backend.backend() != "tensorflow":
-        pytest.skip("TensorFlow only")
+        pytest.skip("N/A: TensorFlow only")
     import tensorflow as tf
 
     x = (np.random.default_rng(0).standard_normal((3, 16000, 1)) * 0.3).astype(np.float32)
@@ -452,7 +500,7 @@ def _chains():
 def test_every_layer_shapes_saves_and_loads(name, n, tmp_path):
     shape, layers = _chains()[name]
     if shape[0] is not None and shape[0] != n:
-        pytest.skip("fixed length")
+        pytest.skip("N/A: the chain takes one fixed length")
     x = (np.random.default_rng(n).uniform(-0.9, 0.9, (2, n) + shape[1:])).astype(np.float32)
     model = keras.Sequential([keras.Input(shape)] + layers)
     out = as_numpy(model(x))
