@@ -17,10 +17,13 @@ class ParameterError(ValueError):
     """A configuration argument is out of range or inconsistent with the input."""
 
 
-def positive_int(value, name: str) -> int:
-    """Return ``value`` as an ``int`` if it is an integer > 0, else raise ParameterError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ParameterError(f"{name} must be a positive integer. Received: {name}={value!r}")
+def positive_int(value, name: str, *, allow_zero: bool = False) -> int:
+    """Return ``value`` as an ``int`` if it is an integer > 0 (or >= 0), else raise
+    ParameterError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
+            0 if allow_zero else 1):
+        kind = "a non-negative" if allow_zero else "a positive"
+        raise ParameterError(f"{name} must be {kind} integer. Received: {name}={value!r}")
     return int(value)
 
 
@@ -55,6 +58,33 @@ def hop_and_window(n_fft, hop_length, win_length) -> tuple[int, int, int]:
             f"win_length must be <= n_fft={n_fft}. Received: win_length={win_length}"
         )
     return n_fft, hop_length, win_length
+
+
+def stft_config(*, n_fft, hop_length, win_length, pad_mode, method, trainable):
+    """The STFT settings an adapter holds, checked once for every framework: ``(n_fft,
+    hop_length, win_length, method)``; ``method=None`` means 'dft' when the basis is trainable
+    (a learnable basis needs the matrix form), else 'fft'."""
+    from .framing import PAD_MODES  # framing imports this module
+
+    if method is None:
+        method = "dft" if trainable else "fft"
+    one_of(method, "method", ("fft", "dft"))
+    if trainable and method != "dft":
+        raise ParameterError(
+            f"A trainable STFT needs method='dft' (a learnable basis). Received: method={method!r}"
+        )
+    one_of(pad_mode, "pad_mode", PAD_MODES)
+    return (*hop_and_window(n_fft, hop_length, win_length), method)
+
+
+def mask_config(*, freq_mask_param, time_mask_param, n_freq_masks, n_time_masks, mask_value):
+    """SpecAugment's settings, checked once for every framework: four non-negative integers
+    and a float."""
+    return (positive_int(freq_mask_param, "freq_mask_param", allow_zero=True),
+            positive_int(time_mask_param, "time_mask_param", allow_zero=True),
+            positive_int(n_freq_masks, "n_freq_masks", allow_zero=True),
+            positive_int(n_time_masks, "n_time_masks", allow_zero=True),
+            float(mask_value))
 
 
 def float_signal(y, name: str = "y", *, min_ndim: int = 1):

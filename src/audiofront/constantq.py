@@ -319,11 +319,10 @@ def _decimate(y, xp):
 
 # --- the transforms --------------------------------------------------------------------------
 
-def cqt_frame_count(n_samples: int, *, hop_length: int = 512, design=None) -> int:
-    """Frames of a CQT of ``n_samples`` samples, counted as librosa counts them: the fewest
-    over the octaves, each ``1 + n_i // hop_i`` for its decimated length and hop."""
-    if design is None:
-        return 1 + n_samples // hop_length
+def _frame_count(design: _Design, n_samples: int) -> int:
+    """librosa's frame count for ``design``: the fewest over its octaves, each ``1 + n_i //
+    hop_i`` for the octave's decimated length (``ceil`` at every halving) and hop. Both
+    algorithms return this many frames."""
     counts = []
     for _bins, power, hop in design.octaves():
         n = n_samples
@@ -333,14 +332,44 @@ def cqt_frame_count(n_samples: int, *, hop_length: int = 512, design=None) -> in
     return min(counts)
 
 
-def _octave(y, xp, design_args, octave, algorithm, pad_mode):
-    """The complex response ``(..., frames, bins)`` of one octave (or all bins, 'direct')."""
+def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
+                    n_bins: int = 84, bins_per_octave: int = 12, tuning: float = 0.0,
+                    filter_scale: float = 1.0, window="hann", gamma: float | None = 0.0) -> int:
+    """Frames of a CQT (``gamma=0``, the default) or VQT of ``n_samples`` samples.
+
+    The count librosa's multirate transform gives, which :func:`cqt` and :func:`vqt` return
+    with either algorithm: each octave is framed with ``1 + n_i // hop_i`` frames at its own
+    decimated length ``n_i`` and hop ``hop_i``, and the fewest are kept. It can exceed
+    ``1 + n_samples // hop_length`` (e.g. 2 frames for 511 samples at hop 512, 48 bins from
+    65 Hz at 22050 Hz), so it depends on every parameter that sets the octave schedule; the
+    parameters are :func:`vqt`'s.
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> af.cqt_frame_count(511, sr=22050, hop_length=512, n_bins=48, fmin=65.0)
+    2
+    >>> af.cqt_frame_count(22050, sr=22050, hop_length=512)
+    44
+    """
+    n_samples = positive_int(n_samples, "n_samples", allow_zero=True)
+    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, 1,
+                      0.0, window, gamma)
+    return _frame_count(_design(*args), n_samples)
+
+
+def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames):
+    """The complex response ``(..., n_frames, bins)`` of one octave (or all bins, 'direct').
+
+    Frame t is centred on sample ``t * hop``; the signal is padded by half a kernel on the left
+    and on the right by enough for ``n_frames`` frames (at least half a kernel).
+    """
     half, hop, matrix = _octave_matrix(design_args, octave, algorithm)
     W = _backend.place(_matrix, (design_args, octave, algorithm), xp=xp,
                        device=_backend.device_of(y), dtype=y.dtype)
     n_bins = matrix.shape[1] // 2
-    padded = pad(y, half, half + 1, mode=pad_mode, xp=xp)  # 1 + n // hop frames, as librosa
-    n_frames = 1 + y.shape[-1] // hop
+    right = max(half + 1, (n_frames - 1) * hop + half + 1 - y.shape[-1])
+    padded = pad(y, half, right, mode=pad_mode, xp=xp)
     frames = _backend.frames(padded, 2 * half + 1, hop, n_frames, xp)
 
     def response(block):
@@ -455,9 +484,9 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     design = _design(*args)
     if algorithm == "auto":
         algorithm = min(("multirate", "direct"), key=lambda a: _flops(design, y.shape[-1], a))
-    n_frames = cqt_frame_count(y.shape[-1], design=design)
+    n_frames = _frame_count(design, y.shape[-1])
     if algorithm == "direct":
-        C = _octave(y, xp, args, 0, "direct", pad_mode)[..., :n_frames, :]
+        C = _octave(y, xp, args, 0, "direct", pad_mode, n_frames)
     else:
         parts, signal, power = [], y, design.octaves()[0][1]
         for _ in range(power):  # librosa's early downsampling
@@ -466,7 +495,7 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
             while power < octave_power:
                 signal = _decimate(signal, xp)
                 power += 1
-            parts.append(_octave(signal, xp, args, i, "multirate", pad_mode)[..., :n_frames, :])
+            parts.append(_octave(signal, xp, args, i, "multirate", pad_mode, n_frames))
         C = xp.concat(parts[::-1], axis=-1)
     C = xp.matrix_transpose(C)
     if scale:
