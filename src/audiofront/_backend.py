@@ -38,7 +38,7 @@ def device_of(x):
 
 def pad_constant(x, widths, xp, value: float = 0.0):
     """Pad with a constant, ``widths`` a ``(before, after)`` pair per axis."""
-    if backend(xp) == "tensorflow":
+    if library(xp) == "tensorflow":  # array-api-extra cannot pad TensorFlow tensors
         return xp.pad(x, widths, value)
     import array_api_extra as xpx
 
@@ -58,10 +58,16 @@ def portable():
         _FAST_PATHS = saved
 
 
-def backend(xp) -> str:
-    """'numpy', 'torch', 'cupy', 'jax' or 'other' for a namespace (no framework import)."""
-    if not _FAST_PATHS:
-        return "other"
+def fast_path(xp) -> str:
+    """The library whose fast path to take for ``xp``: :func:`library`, or 'other' inside
+    :func:`portable` (the standard path). Only speed may depend on this; what correctness
+    needs on one library (TensorFlow's workarounds) asks :func:`library`."""
+    return library(xp) if _FAST_PATHS else "other"
+
+
+def library(xp) -> str:
+    """'numpy', 'torch', 'cupy', 'jax', 'tensorflow' or 'other' for a namespace (no framework
+    import)."""
     if array_api_compat.is_numpy_namespace(xp):
         return "numpy"
     if array_api_compat.is_torch_namespace(xp):
@@ -103,7 +109,7 @@ def _workers() -> int:
 
 def rfft(x, n: int, xp):
     """Real FFT over the last axis; scipy.fft with all cores for NumPy input."""
-    if backend(xp) == "numpy":
+    if fast_path(xp) == "numpy":
         import scipy.fft
 
         return scipy.fft.rfft(x, n=n, axis=-1, workers=_workers())
@@ -112,7 +118,7 @@ def rfft(x, n: int, xp):
 
 def irfft(X, n: int, xp):
     """Inverse of :func:`rfft` over the last axis, output length ``n``."""
-    if backend(xp) == "numpy":
+    if fast_path(xp) == "numpy":
         import scipy.fft
 
         return scipy.fft.irfft(X, n=n, axis=-1, workers=_workers())
@@ -126,7 +132,7 @@ def abs_squared(z, xp):
     on a strided real view is 3x slower in torch). NumPy computes ``abs`` then squares in
     place, twice as fast there because its real / imaginary views are strided.
     """
-    if backend(xp) == "numpy":
+    if fast_path(xp) == "numpy":
         out = np.abs(z)
         return np.multiply(out, out, out=out)
     return xp.real(z) ** 2 + xp.imag(z) ** 2
@@ -141,7 +147,7 @@ def frames(x, frame_length: int, hop_length: int, n_frames: int, xp):
     TensorFlow; a gather elsewhere.
     The caller has checked that ``(n_frames - 1) * hop_length + frame_length <= x.shape[-1]``.
     """
-    name = backend(xp)
+    name = fast_path(xp)
     if name in ("numpy", "cupy"):
         lib = np if name == "numpy" else _import("cupy")
         shape = tuple(x.shape[:-1]) + (n_frames, frame_length)
@@ -175,7 +181,7 @@ def map_frames(fn, frames, xp, block: int = 256):
     call on the whole array, which is what GPUs and compilers want.
     """
     n = frames.shape[-2]
-    if backend(xp) != "numpy" or n <= block:
+    if fast_path(xp) != "numpy" or n <= block:
         return fn(frames)
     lead = tuple(frames.shape[:-2])
     out = None
@@ -195,7 +201,7 @@ def prefers_block_sparse(xp) -> bool:
     On the CPU with NumPy the dense product of a mel filterbank costs about as much as the
     FFT, and 8-band blocks skip ~90% of it; GPUs prefer one large product.
     """
-    return backend(xp) == "numpy"
+    return fast_path(xp) == "numpy"
 
 
 def matmul_last(a, b, xp):
@@ -205,8 +211,10 @@ def matmul_last(a, b, xp):
     instead of a loop of small ones.
     """
     lead = tuple(a.shape[:-1])
-    # TensorFlow too: its batched product of a rank-4 by a rank-2 tensor crashed (oneDNN)
-    if len(lead) > 1 and backend(xp) in ("numpy", "torch", "cupy", "tensorflow"):
+    # always on TensorFlow, whose batched product of a rank-4 by a rank-2 tensor crashed
+    # (oneDNN); a speed path elsewhere
+    if len(lead) > 1 and (library(xp) == "tensorflow"
+                          or fast_path(xp) in ("numpy", "torch", "cupy")):
         flat = xp.reshape(a, (-1, a.shape[-1])) @ b
         return xp.reshape(flat, lead + (b.shape[-1],))
     return a @ b
@@ -279,17 +287,21 @@ def _concrete(xp):
 
 
 def like(constant, x, xp):
-    """A user-supplied constant (window, basis) in ``x``'s namespace and dtype.
+    """A user-supplied constant (window, basis) in ``x``'s namespace, dtype and device.
 
-    An array of ``x``'s own namespace is used as it is (so a trainable tensor keeps its
-    gradient); anything else (a list, a NumPy array beside torch input) is converted.
+    An array of ``x``'s own namespace is used as it is where it already matches (so a
+    trainable tensor keeps its gradient: a cast or a device move is differentiable too);
+    anything else (a list, a NumPy array beside torch input) is converted.
     """
     try:
         same = array_namespace(constant).__name__ == xp.__name__
     except TypeError:
         same = False
+    dev = device_of(x)
     if not same:
-        return xp.asarray(np.asarray(constant), dtype=x.dtype, device=device_of(x))
+        return xp.asarray(np.asarray(constant), dtype=x.dtype, device=dev)
+    if dev is not None and str(device_of(constant)) != str(dev):
+        constant = array_api_compat.to_device(constant, dev)
     return constant if constant.dtype == x.dtype else xp.astype(constant, x.dtype)
 
 

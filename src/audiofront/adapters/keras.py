@@ -1,26 +1,29 @@
 """audiofront as Keras 3 layers, with kapre's names and layouts.
 
 Each layer calls the core with the Keras backend's own arrays (array-api-compat's torch
-namespace, or jax.numpy), creates its constants (window, DFT basis, filterbank) in ``build``
-with ``add_weight`` so that ``trainable=True`` learns them, keeps only its constructor
-arguments in ``get_config``, and computes its output shape from the core's frame count.
+namespace, jax.numpy, or on TensorFlow the small namespace in ``_tensorflow.py``), creates its
+constants (window, DFT basis, filterbank) in ``build`` with ``add_weight`` so that
+``trainable=True`` learns them, keeps only its constructor arguments in ``get_config``, and
+computes its output shape from the core's frame counts.
 
 Layout, as kapre: audio input ``(batch, time, channels)`` (``channels_last``, the default) or
 ``(batch, channels, time)``; spectral output ``(batch, frames, freq, channels)`` or
-``(batch, channels, frames, freq)``.
+``(batch, channels, frames, freq)``. ``_in_core_layout`` is the one place that maps these to
+the core's ``(batch, channels, [freq, frames] | time)`` and back.
 
-Backends: torch and jax. The TensorFlow backend needs an array-API namespace over TensorFlow
-that does not exist yet; on it the layers raise a clear error (see the open issue).
+Backends: TensorFlow, torch and JAX (Keras 3's three).
 """
 
 from __future__ import annotations
+
+import math
 
 import keras
 import numpy as np
 
 import audiofront as af
-from .. import _checks
-from .._checks import ParameterError, one_of
+from .. import _backend, _checks
+from .._checks import one_of
 from ..framing import frame_count
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Magnitude", "Phase", "MagnitudeToDecibel",
@@ -73,6 +76,31 @@ def _last(data_format: str) -> bool:
     return data_format != "channels_first"
 
 
+def _in_core_layout(fn, x, *, channels_last: bool, spectral: bool = True):
+    """``fn`` applied to ``x`` in the core's layout, its result returned in the layer's.
+
+    Channels-last input has its channel axis moved to axis 1 (and the result's moved back);
+    with ``spectral`` the layer's ``(frames, freq)`` axes are swapped to the core's ``(freq,
+    frames)`` and back. ``fn`` may change the size of any axis.
+    """
+    xp = _xp()
+    if spectral:
+        inner = fn
+
+        def fn(S):
+            return xp.moveaxis(inner(xp.moveaxis(S, -1, -2)), -1, -2)
+
+    if not channels_last:
+        return fn(x)
+    return xp.moveaxis(fn(xp.moveaxis(x, -1, 1)), 1, -1)
+
+
+def _constant(build, args, like):
+    """A host constant ``build(*args)`` on ``like``'s device in its dtype (cached there)."""
+    return _backend.place(build, args, xp=_xp(), device=_backend.device_of(like),
+                          dtype=like.dtype)
+
+
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class _Layer(keras.layers.Layer):
     """Constructor arguments are the config; subclasses list them in ``_config``."""
@@ -123,15 +151,12 @@ class _STFTLayer(_AudioLayer):
                  pad_begin=False, pad_end=False, center=False, pad_mode="constant", method="fft",
                  trainable_kernel=False, **kwargs):
         super().__init__(**kwargs)
-        self.n_fft, self.hop_length, self.win_length = _checks.hop_and_window(
-            n_fft, hop_length, win_length)
+        self.n_fft, self.hop_length, self.win_length, self.method = _checks.stft_config(
+            n_fft=n_fft, hop_length=hop_length, win_length=win_length, pad_mode=pad_mode,
+            method=method, trainable=trainable_kernel)
         self.window_name = window_name
         self.pad_begin, self.pad_end = bool(pad_begin), bool(pad_end)
         self.center, self.pad_mode = bool(center), pad_mode
-        self.method = one_of(method, "method", ("fft", "dft"))
-        if trainable_kernel and method != "dft":
-            raise ParameterError("trainable_kernel=True needs method='dft'. Received: "
-                                 f"method={method!r}")
         self.trainable_kernel = bool(trainable_kernel)
         af.get_window(window_name or "hann", self.win_length)  # validate now
 
@@ -326,11 +351,12 @@ class MagnitudeToDecibel(_Elementwise):
         self.ref_value, self.amin, self.dynamic_range = ref_value, amin, dynamic_range
 
     def call(self, x):
+        # the core's power_to_db, its floor taken over every axis but the batch (kapre's)
         xp = _xp()
-        log = 10.0 * xp.log10(xp.clip(x, min=self.amin))
-        log = log - 10.0 * float(np.log10(max(self.amin, self.ref_value)))
-        axes = tuple(range(1, x.ndim))
-        return xp.maximum(log, xp.max(log, axis=axes, keepdims=True) - self.dynamic_range)
+        rest = tuple(x.shape[1:])
+        flat = xp.reshape(x, (-1, 1, math.prod(rest)))
+        db = af.power_to_db(flat, ref=self.ref_value, amin=self.amin, top_db=self.dynamic_range)
+        return xp.reshape(db, (-1,) + rest)
 
     def _config(self):
         return {"ref_value": self.ref_value, "amin": self.amin,
@@ -339,25 +365,26 @@ class MagnitudeToDecibel(_Elementwise):
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class PowerToDB(_Elementwise):
-    """librosa's ``power_to_db`` with the floor per example (over frames and frequency)."""
+    """librosa's ``power_to_db`` on ``(batch, frames, freq, ch)`` (or, with
+    ``data_format='channels_first'``, ``(batch, ch, frames, freq)``), with ``top_db`` and
+    ``ref='max'`` taken per example and channel over its frames and frequencies."""
 
-    def __init__(self, *, ref=1.0, amin=1e-10, top_db=80.0, **kwargs):
+    def __init__(self, *, ref=1.0, amin=1e-10, top_db=80.0, data_format="default", **kwargs):
         super().__init__(**kwargs)
         self.ref, self.amin, self.top_db = ref, amin, top_db
+        self.data_format = data_format
+        self._last = _last(data_format)
+        self._convert(np.ones((1, 1)))  # validate now
 
-    def _convert(self, x):
-        return af.power_to_db(x, ref=self.ref, amin=self.amin, top_db=self.top_db)
+    def _convert(self, S):
+        return af.power_to_db(S, ref=self.ref, amin=self.amin, top_db=self.top_db)
 
     def call(self, x):
-        # the core floors over the last two axes: put (frames, freq) there
-        channels_last = x.ndim == 4
-        xp = _xp()
-        S = xp.moveaxis(x, -1, 1) if channels_last else x
-        out = self._convert(S)
-        return xp.moveaxis(out, 1, -1) if channels_last else out
+        return _in_core_layout(self._convert, x, channels_last=self._last)
 
     def _config(self):
-        return {"ref": self.ref, "amin": self.amin, "top_db": self.top_db}
+        return {"ref": self.ref, "amin": self.amin, "top_db": self.top_db,
+                "data_format": self.data_format}
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -367,8 +394,8 @@ class AmplitudeToDB(PowerToDB):
     def __init__(self, *, ref=1.0, amin=1e-5, top_db=80.0, **kwargs):
         super().__init__(ref=ref, amin=amin, top_db=top_db, **kwargs)
 
-    def _convert(self, x):
-        return af.amplitude_to_db(x, ref=self.ref, amin=self.amin, top_db=self.top_db)
+    def _convert(self, S):
+        return af.amplitude_to_db(S, ref=self.ref, amin=self.amin, top_db=self.top_db)
 
 
 @keras.saving.register_keras_serializable(package=_PACKAGE)
@@ -400,10 +427,9 @@ class ApplyFilterbank(_Layer):
                                           initializer=keras.initializers.Constant(fb))
 
     def call(self, x):
-        xp = _xp()
-        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, freq)
-        out = xp.moveaxis(af.apply_filterbank(xp.moveaxis(S, -1, -2), filterbank=_value(self.filterbank)), -1, -2)
-        return xp.moveaxis(out, 1, -1) if self._last else out
+        fb = _value(self.filterbank)
+        return _in_core_layout(lambda S: af.apply_filterbank(S, filterbank=fb), x,
+                               channels_last=self._last)
 
     def compute_output_shape(self, input_shape):
         bands = self._weights().shape[0]
@@ -430,11 +456,10 @@ class Frame(_Layer):
         self._last = _last(data_format)
 
     def call(self, x):
-        xp = _xp()
-        y = xp.moveaxis(x, -1, 1) if self._last else x
-        frames = af.frame(y, frame_length=self.frame_length, hop_length=self.hop_length,
-                          pad_end=self.pad_end, pad_value=self.pad_value)
-        return xp.moveaxis(frames, 1, -1) if self._last else frames
+        return _in_core_layout(
+            lambda y: af.frame(y, frame_length=self.frame_length, hop_length=self.hop_length,
+                               pad_end=self.pad_end, pad_value=self.pad_value),
+            x, channels_last=self._last, spectral=False)
 
     def compute_output_shape(self, input_shape):
         time = input_shape[1] if self._last else input_shape[2]
@@ -567,13 +592,13 @@ class ConcatenateFrequencyMap(_Layer):
         self._last = _last(data_format)
 
     def call(self, x):
-        xp = _xp()
-        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, freq)
-        n_freq = S.shape[-1]
-        ramp = xp.asarray(np.linspace(0.0, 1.0, n_freq), dtype=S.dtype)
-        fmap = xp.broadcast_to(ramp, tuple(S.shape[:1]) + (1,) + tuple(S.shape[2:]))
-        out = xp.concat([S, fmap], axis=1)
-        return xp.moveaxis(out, 1, -1) if self._last else out
+        def with_map(S):  # (batch, ch, freq, frames)
+            xp = _xp()
+            ramp = _constant(_unit_ramp, (S.shape[-2],), S)[:, None]
+            fmap = xp.broadcast_to(ramp, tuple(S.shape[:1]) + (1,) + tuple(S.shape[2:]))
+            return xp.concat([S, fmap], axis=1)
+
+        return _in_core_layout(with_map, x, channels_last=self._last)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
@@ -583,6 +608,10 @@ class ConcatenateFrequencyMap(_Layer):
 
     def _config(self):
         return {"data_format": self.data_format}
+
+
+def _unit_ramp(n: int) -> np.ndarray:
+    return np.linspace(0.0, 1.0, n)
 
 
 # --- kapre 0.3's composed getters, same signatures ----------------------------------------
@@ -756,12 +785,11 @@ class LogmelToMFCC(_Layer):
         self._last = _last(data_format)
 
     def call(self, x):
-        xp = _xp()
-        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, mels)
-        basis = xp.asarray(_tf_mfcc_basis(self.n_mfccs, S.shape[-1]), dtype=S.dtype)
-        out = af.logmel_to_mfcc(xp.moveaxis(S, -1, -2), dct_basis=basis)
-        out = xp.moveaxis(out, -1, -2)
-        return xp.moveaxis(out, 1, -1) if self._last else out
+        def mfcc(S):  # (batch, ch, mels, frames)
+            basis = _constant(_tf_mfcc_basis, (self.n_mfccs, S.shape[-2]), S)
+            return af.logmel_to_mfcc(S, dct_basis=basis)
+
+        return _in_core_layout(mfcc, x, channels_last=self._last)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
@@ -820,17 +848,20 @@ class SpecAugment(_Augmentation):
     def __init__(self, freq_mask_param=0, time_mask_param=0, n_freq_masks=1, n_time_masks=1,
                  mask_value=0.0, data_format="default", **kwargs):
         super().__init__(**kwargs)
-        self.freq_mask_param, self.time_mask_param = freq_mask_param, time_mask_param
-        self.n_freq_masks, self.n_time_masks = n_freq_masks, n_time_masks
-        self.mask_value, self.data_format = float(mask_value), data_format
+        (self.freq_mask_param, self.time_mask_param, self.n_freq_masks, self.n_time_masks,
+         self.mask_value) = _checks.mask_config(
+            freq_mask_param=freq_mask_param, time_mask_param=time_mask_param,
+            n_freq_masks=n_freq_masks, n_time_masks=n_time_masks, mask_value=mask_value)
+        self.data_format = data_format
         self._last = _last(data_format)
 
     def _augment(self, x):
-        xp = _xp()
-        S = xp.moveaxis(x, -1, 1) if self._last else x  # (batch, ch, frames, freq)
+        return _in_core_layout(self._masked, x, channels_last=self._last)
+
+    def _masked(self, S):  # (batch, ch, freq, frames)
         lead = tuple(keras.ops.shape(S)[:2])
-        for axis, param, count in ((-1, self.freq_mask_param, self.n_freq_masks),
-                                   (-2, self.time_mask_param, self.n_time_masks)):
+        for axis, param, count in ((-2, self.freq_mask_param, self.n_freq_masks),
+                                   (-1, self.time_mask_param, self.n_time_masks)):
             size = S.shape[axis]
             for _ in range(count if param else 0):
                 width = keras.random.randint(lead, 0, min(param, size) + 1, seed=self.seed_generator)
@@ -840,7 +871,7 @@ class SpecAugment(_Augmentation):
                 S = af.mask_stripes(S, start=keras.ops.cast(start, "int64"),
                                     width=keras.ops.cast(width, "int64"), axis=axis,
                                     value=self.mask_value)
-        return xp.moveaxis(S, 1, -1) if self._last else S
+        return S
 
     def _config(self):
         return {"freq_mask_param": self.freq_mask_param, "time_mask_param": self.time_mask_param,
@@ -919,12 +950,12 @@ class CQT(_AudioLayer):
         return self._spectra(C, xp)
 
     def compute_output_shape(self, input_shape):
-        from ..constantq import _design, _validated
+        def frames(n):
+            return af.cqt_frame_count(n, sr=self.sample_rate, hop_length=self.hop_length,
+                                      fmin=self.fmin, n_bins=self.n_bins,
+                                      bins_per_octave=self.bins_per_octave)
 
-        design = _design(*_validated(self.sample_rate, self.hop_length, self.fmin, self.n_bins,
-                                     self.bins_per_octave, 0.0, 1.0, 1, 0.0, "hann", 0.0))
-        return self._shape(input_shape, self.n_bins,
-                           lambda n: af.cqt_frame_count(n, design=design))
+        return self._shape(input_shape, self.n_bins, frames)
 
     def compute_output_spec(self, x):
         dtype = "complex64" if self.output_format == "complex" else "float32"

@@ -24,8 +24,7 @@ from torch import nn
 
 import audiofront as af
 from .. import _checks
-from .._checks import ParameterError, one_of
-from ..framing import PAD_MODES
+from .._checks import one_of
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
            "LogFrequencySpectrogram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
@@ -81,15 +80,9 @@ class _STFTModule(_Module):
     def __init__(self, *, n_fft, hop_length, win_length, window, center, pad_mode, method,
                  trainable, layout):
         super().__init__(layout)
-        if method is None:
-            method = "dft" if trainable else "fft"
-        one_of(method, "method", ("fft", "dft"))
-        if trainable and method != "dft":
-            raise ParameterError(
-                f"A trainable STFT needs method='dft' (a learnable basis). Received: method={method!r}"
-            )
-        n_fft, hop_length, win_length = _checks.hop_and_window(n_fft, hop_length, win_length)
-        one_of(pad_mode, "pad_mode", PAD_MODES)
+        n_fft, hop_length, win_length, method = _checks.stft_config(
+            n_fft=n_fft, hop_length=hop_length, win_length=win_length, pad_mode=pad_mode,
+            method=method, trainable=trainable)
         self.n_fft, self.hop_length, self.win_length = n_fft, hop_length, win_length
         self.center, self.pad_mode, self.method = bool(center), pad_mode, method
         self.window_spec = window if isinstance(window, (str, tuple)) else "array"
@@ -436,11 +429,10 @@ class SpecAugment(_Module):
                  n_freq_masks: int = 1, n_time_masks: int = 1, mask_value: float = 0.0,
                  layout: str = "freq_time"):
         super().__init__(layout)
-        self.freq_mask_param = _nonnegative_int(freq_mask_param, "freq_mask_param")
-        self.time_mask_param = _nonnegative_int(time_mask_param, "time_mask_param")
-        self.n_freq_masks = _nonnegative_int(n_freq_masks, "n_freq_masks")
-        self.n_time_masks = _nonnegative_int(n_time_masks, "n_time_masks")
-        self.mask_value = float(mask_value)
+        (self.freq_mask_param, self.time_mask_param, self.n_freq_masks, self.n_time_masks,
+         self.mask_value) = _checks.mask_config(
+            freq_mask_param=freq_mask_param, time_mask_param=time_mask_param,
+            n_freq_masks=n_freq_masks, n_time_masks=n_time_masks, mask_value=mask_value)
 
     def forward(self, S):
         if not self.training:
@@ -455,8 +447,3 @@ class SpecAugment(_Module):
                 S = af.mask_stripes(S, start=start, width=width, axis=axis, value=self.mask_value)
         return self._out(S)
 
-
-def _nonnegative_int(value, name):
-    if value == 0 and not isinstance(value, bool) and isinstance(value, int):
-        return 0
-    return _checks.positive_int(value, name)
