@@ -173,9 +173,11 @@ def frequencies(feature: str, params: dict, n_bins: int) -> np.ndarray:
         return constantq.cqt_frequencies(n_bins, fmin=params["fmin"],
                                          bins_per_octave=params["bins_per_octave"],
                                          tuning=params["tuning"])
-    if feature == "mel":
+    if feature == "mel":  # band k peaks at the (k + 1)-th of n_bins + 2 points: the edges are 0
         fmax = params["fmax"] if params["fmax"] is not None else sr / 2
-        return filterbanks.mel_frequencies(n_bins, fmin=params["fmin"], fmax=fmax, htk=params["htk"])
+        edges = filterbanks.mel_frequencies(n_bins + 2, fmin=params["fmin"], fmax=fmax,
+                                            htk=params["htk"])
+        return edges[1:-1]
     if feature == "stft":
         return np.fft.rfftfreq(params["n_fft"], 1.0 / sr)
     if feature == "logfreq":
