@@ -47,8 +47,12 @@ def test_mel_filterbank_hypothesis(sr, n_fft, n_mels, fmin_frac, fmax_frac, htk,
 
 def test_empty_mel_bands_warn_every_time():
     for _ in range(2):  # the host builder is cached; the warning must not be
-        with pytest.warns(UserWarning, match="mel bands are empty"):
+        with pytest.warns(UserWarning, match="mel bands are empty") as record:
             af.mel_filterbank(sr=8000, n_fft=64, n_mels=128)
+        assert record[0].filename == __file__  # it points at the user's call
+    with pytest.warns(UserWarning, match="mel bands are empty") as record:
+        af.melspectrogram(np.zeros(512), sr=8000, n_fft=64, n_mels=128)
+    assert record[0].filename == __file__
 
 
 @pytest.mark.parametrize("htk", [False, True])

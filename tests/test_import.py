@@ -60,3 +60,32 @@ def test_cqt_under_jax_jit():
     for algorithm in ("direct", "multirate"):
         f = jax.jit(lambda a, alg=algorithm: af.cqt(a, fmin=110.0, n_bins=48, algorithm=alg))
         tolerance_check(np.asarray(f(y)), af.cqt(y, fmin=110.0, n_bins=48, algorithm=algorithm), 1e-5)
+
+
+def test_public_signatures_have_no_private_switches():
+    """A public function's signature is what its docs say: no ``_internal``-style switches."""
+    import inspect
+
+    for name in af.__all__:
+        obj = getattr(af, name)
+        if callable(obj) and not isinstance(obj, type):
+            private = [p for p in inspect.signature(obj).parameters if p.startswith("_")]
+            assert not private, (name, private)
+
+
+def test_modules_do_not_import_each_others_private_names():
+    """Shared internals have plain names (outside ``__all__``) or live in a private module
+    (_backend, _checks, _docs); no module reaches into another's ``_name``."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(af.__file__).parent
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                package = path.parents[node.level - 1].joinpath(*(node.module or "").split("."))
+                if node.module and node.module.rsplit(".", 1)[-1].startswith("_"):
+                    continue  # a private module's names are its package's to use
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name[:2] != "__"
+                           and not (package / f"{a.name}.py").exists()]  # modules are fine
+                assert not private, (str(path.relative_to(root)), node.module, private)

@@ -21,7 +21,7 @@ center : bool
     sample 0; ``1 + (n - n_fft) // hop_length`` frames, and ``n >= n_fft`` is required.
 pad_mode : str
     Centre padding: ``'constant'`` (zeros, default, as librosa >= 0.10), ``'reflect'``,
-    ``'edge'`` or ``'wrap'``.
+    ``'symmetric'``, ``'edge'`` or ``'wrap'``.
 method : {'fft', 'dft'}
     ``'fft'`` (default): real FFT, the fastest. ``'dft'``: a real matrix product with the
     windowed cosine / sine basis (no complex dtype inside; trainable; exports to ONNX and

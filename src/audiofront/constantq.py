@@ -3,15 +3,20 @@
 The transform is librosa's (its kernels, frequencies, frame counts and scaling), computed two
 ways, both in array-API code with no loop over frames or bins:
 
-- ``'direct'``: the definition. One STFT with a rectangular window long enough for the
-  longest kernel, times a dense matrix holding every kernel's full spectrum (Brown and
-  Puckette 1992). librosa keeps only the non-negative half of each kernel's spectrum; the
-  negative half is small but not zero (up to 3e-4 of the peak), so here it is kept: the result
-  is the time-domain inner product of each frame with each kernel, to rounding error.
+- ``'direct'``: the definition. Frames as long as the longest kernel, centred on the hops,
+  times one real matrix holding every kernel's taps (real and imaginary parts): the
+  time-domain inner product of each frame with each kernel (Brown and Puckette 1992 evaluate
+  it through spectra; librosa keeps only the non-negative half of each kernel's spectrum,
+  whose negative half is small but not zero, up to 3e-4 of the peak, which moves librosa's
+  numbers from the definition by that much).
 - ``'multirate'``: octave by octave from the top (Schoerkhuber and Klapuri 2010, as librosa):
   the top octave's short kernels at the full rate, then a low-pass FIR and decimation by 2 for
-  the next octave, while the hop stays even. The decimation filter is a Kaiser-windowed sinc
-  applied by FFT convolution, so it runs wherever the arrays live.
+  the next octave, while the hop stays even; each octave is the same frames-times-kernels
+  product at its own rate. The decimation filter is a 65-tap Kaiser-windowed half-band sinc,
+  applied as a block-Toeplitz matrix product, so it runs wherever the arrays live.
+
+Both return librosa's frame count (:func:`cqt_frame_count`), which depends on the octave
+schedule, not only on ``n // hop_length``.
 
 Host builders (kernels, their spectra, the decimation filter, the chroma map) are cached
 float64 NumPy, placed on the caller's namespace / device / dtype once.
@@ -27,10 +32,10 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, positive_float, positive_int
-from .filterbanks import C1_HZ, _check_norm, _normalize_rows
+from .filterbanks import C1_HZ, check_norm, normalize_rows
 from .framing import PAD_MODES, pad
-from .spectral import _as_complex, spectrogram_frames
-from .windows import _parse, _window_host
+from .spectral import as_complex, spectrogram_frames
+from .windows import named, window_host
 
 __all__ = ["cqt", "vqt", "cqt_frequencies", "note_to_hz", "hz_to_note", "cqt_filterbank",
            "chroma_cqt", "pseudo_cqt", "cqt_frame_count"]
@@ -137,7 +142,7 @@ def _alpha(freqs: np.ndarray, bins_per_octave: int) -> np.ndarray:
 def _bandwidth(name: str, beta: float) -> float:
     if name in _WINDOW_BANDWIDTH:
         return _WINDOW_BANDWIDTH[name]
-    w = _window_host(name, 1000, True, beta)
+    w = window_host(name, 1000, True, beta)
     return 1000 * np.sum(w ** 2) / np.sum(w) ** 2
 
 
@@ -204,9 +209,9 @@ def _kernels(design: _Design, sr: float, bins, pad_to: int | None = None):
     out = np.zeros((len(freqs), size), dtype=np.complex128)
     for row, (length, f) in enumerate(zip(lengths, freqs, strict=True)):
         t = np.arange(-length // 2, length // 2)
-        kernel = np.exp(2j * np.pi * f * t / sr) * _window_host(design.window, len(t), True, design.beta)
+        kernel = np.exp(2j * np.pi * f * t / sr) * window_host(design.window, len(t), True, design.beta)
         if design.norm is not None:
-            kernel = _normalize_rows(kernel[None, :], design.norm)[0]
+            kernel = normalize_rows(kernel[None, :], design.norm)[0]
         left = (size - len(t)) // 2
         out[row, left:left + len(t)] = kernel
     return out, lengths
@@ -374,7 +379,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames):
 
     def response(block):
         out = _backend.matmul_last(block, W, xp)
-        return _as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
+        return as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
 
     return _backend.map_frames(response, frames, xp)
 
@@ -408,10 +413,11 @@ def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_sca
         gamma = positive_float(gamma, "gamma", allow_zero=True)
     if isinstance(fmin, (int, float)) and not isinstance(fmin, bool) and fmin <= 0:
         raise ParameterError(f"fmin must be > 0 Hz. Received: fmin={fmin}")
-    if not isinstance(window, (str, tuple)):
+    spec = named(window)
+    if spec is None:
         raise ParameterError(f"window must be a name or a (name, beta) tuple. Received: window={window!r}")
     return (sr, hop_length, _fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
-            _check_norm(norm), sparsity, _parse(window, 12.0), gamma)
+            check_norm(norm), sparsity, spec, gamma)
 
 
 def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
@@ -454,12 +460,13 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     scale : bool
         Divide each bin by the square root of its kernel length (librosa's default True).
     pad_mode : str
-        Centre padding: 'constant' (default), 'reflect', 'edge' or 'wrap'.
+        Centre padding: 'constant' (default), 'reflect', 'symmetric', 'edge' or 'wrap'.
     algorithm : {'auto', 'direct', 'multirate'}
         'direct' is exact (the definition; see the module notes); 'multirate' decimates octave
-        by octave and is far cheaper for low ``fmin``. 'auto' (default) estimates the
-        operations of both (FFT sizes, frames and kernel-matrix products, plus the decimation
-        filtering) for this signal length and takes the cheaper.
+        by octave and is far cheaper for low ``fmin``. 'auto' (default) counts the
+        multiply-adds of both (the kernel-matrix products on the frames, plus the decimation
+        filtering) for this signal length and takes the cheaper. The output shape is the same
+        for all three.
 
     Returns
     -------
@@ -605,7 +612,7 @@ def chroma_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
         chroma = xp.where(chroma < threshold, xp.zeros_like(chroma), chroma)
     if norm is None:
         return chroma
-    norm = _check_norm(norm)
+    norm = check_norm(norm)
     mag = xp.abs(chroma)
     length = xp.max(mag, axis=-2, keepdims=True) if norm == np.inf else xp.sum(
         mag ** norm, axis=-2, keepdims=True) ** (1.0 / norm)

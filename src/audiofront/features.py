@@ -10,7 +10,7 @@ import numpy as np
 from . import _backend, _checks
 from ._checks import ParameterError, one_of, positive_int
 from ._docs import fill
-from .filterbanks import dct_matrix, log_filterbank, mel_filterbank
+from .filterbanks import dct_args, dct_host, log_constant, mel_constant
 from .framing import pad
 from .scaling import power_to_db
 from .spectral import apply_bands, spectrogram_frames
@@ -77,10 +77,9 @@ def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: in
     xp, y = _checks.float_signal(y)
     plan = None
     if mel_basis is None:
-        mel_basis, plan = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
-                                         fmax=fmax, htk=htk, norm=norm, xp=xp,
-                                         device=_backend.device_of(y), dtype=y.dtype,
-                                         _internal=True)
+        mel_basis, plan = mel_constant(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+                                       fmax=fmax, htk=htk, norm=norm, xp=xp,
+                                       device=_backend.device_of(y), dtype=y.dtype)
     return _filtered(y, xp, mel_basis, plan, power=power, n_fft=n_fft, hop_length=hop_length,
                      win_length=win_length, window=window, center=center, pad_mode=pad_mode,
                      method=method, dft_basis=dft_basis, check_finite=check_finite)
@@ -120,10 +119,10 @@ def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
     xp, y = _checks.float_signal(y)
     plan = None
     if log_basis is None:
-        log_basis, plan = log_filterbank(sr=sr, n_fft=n_fft, n_bins=n_bins,
-                                         bins_per_octave=bins_per_octave, fmin=fmin,
-                                         spread=spread, xp=xp, device=_backend.device_of(y),
-                                         dtype=y.dtype, _internal=True)
+        log_basis, plan = log_constant(sr=sr, n_fft=n_fft, n_bins=n_bins,
+                                       bins_per_octave=bins_per_octave, fmin=fmin,
+                                       spread=spread, xp=xp, device=_backend.device_of(y),
+                                       dtype=y.dtype)
     return _filtered(y, xp, log_basis, plan, power=power, n_fft=n_fft, hop_length=hop_length,
                      win_length=win_length, window=window, center=center, pad_mode=pad_mode,
                      method=method, dft_basis=dft_basis, check_finite=check_finite)
@@ -131,7 +130,7 @@ def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
 
 @functools.lru_cache(maxsize=32)
 def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarray:
-    basis = dct_matrix(n_mfcc, n_mels, norm=norm)
+    basis = dct_host(n_mfcc, n_mels, norm).copy()
     if lifter > 0:
         basis *= (1.0 + (lifter / 2.0) * np.sin(np.pi * np.arange(1, n_mfcc + 1) / lifter))[:, None]
     basis.flags.writeable = False
@@ -139,7 +138,7 @@ def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarra
 
 
 def mfcc_basis(n_mfcc: int = 20, n_mels: int = 128, *, norm: str | None = "ortho",
-               lifter: float = 0.0, xp=None, device=None, dtype=None, _cache: bool = False):
+               lifter: float = 0.0, xp=None, device=None, dtype=None):
     """The ``(n_mfcc, n_mels)`` matrix that maps a log-mel spectrogram to MFCCs.
 
     The DCT-II of :func:`dct_matrix` with librosa's cepstral liftering folded in (row ``k``
@@ -149,10 +148,13 @@ def mfcc_basis(n_mfcc: int = 20, n_mels: int = 128, *, norm: str | None = "ortho
     -------
     array, shape ``(n_mfcc, n_mels)``; float64 NumPy unless ``xp`` / ``dtype`` say otherwise
     """
+    return _backend.place(_lifted_dct_host, _mfcc_args(n_mfcc, n_mels, norm, lifter), xp=xp,
+                          device=device, dtype=dtype, cache=False)
+
+
+def _mfcc_args(n_mfcc, n_mels, norm, lifter):
     lifter = _checks.positive_float(lifter, "lifter", allow_zero=True)
-    dct_matrix(n_mfcc, n_mels, norm=norm)  # validates n_mfcc, n_mels and norm
-    return _backend.place(_lifted_dct_host, (n_mfcc, n_mels, norm, lifter), xp=xp,
-                          device=device, dtype=dtype, cache=_cache)
+    return (*dct_args(n_mfcc, n_mels, norm, names=("n_mfcc", "n_mels")), lifter)
 
 
 def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lifter: float = 0.0,
@@ -179,8 +181,8 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
     """
     xp, S_db = _checks.float_signal(S_db, "S_db", min_ndim=2)
     if dct_basis is None:
-        dct_basis = mfcc_basis(n_mfcc, S_db.shape[-2], norm=norm, lifter=lifter, xp=xp,
-                               device=_backend.device_of(S_db), dtype=S_db.dtype, _cache=True)
+        dct_basis = _backend.place(_lifted_dct_host, _mfcc_args(n_mfcc, S_db.shape[-2], norm, lifter),
+                                   xp=xp, device=_backend.device_of(S_db), dtype=S_db.dtype)
     return _backend.like(dct_basis, S_db, xp) @ S_db
 
 

@@ -125,7 +125,8 @@ def _check_band(sr, fmin, fmax):
     return sr, fmin, fmax
 
 
-def _check_norm(norm):
+def check_norm(norm):
+    """A filter normalisation: None, 'slaney', or a p-norm order > 0 (as a float)."""
     if norm is None or norm == "slaney":
         return norm
     if isinstance(norm, numbers.Real) and not isinstance(norm, bool) and norm > 0:
@@ -135,7 +136,7 @@ def _check_norm(norm):
     )
 
 
-def _normalize_rows(weights: np.ndarray, p: float) -> np.ndarray:
+def normalize_rows(weights: np.ndarray, p: float) -> np.ndarray:
     """Scale each row to unit p-norm, leaving (numerically) empty rows alone, as librosa does."""
     mag = np.abs(weights)
     length = mag.max(axis=1) if p == np.inf else (mag ** p).sum(axis=1) ** (1.0 / p)
@@ -156,7 +157,7 @@ def _mel_host(sr, n_fft, n_mels, fmin, fmax, htk, norm):
     if norm == "slaney":
         weights *= (2.0 / (mel_hz[2:n_mels + 2] - mel_hz[:n_mels]))[:, None]
     elif norm is not None:
-        weights = _normalize_rows(weights, norm)
+        weights = normalize_rows(weights, norm)
     empty = np.flatnonzero((mel_hz[:-2] != 0) & (weights.max(axis=1) <= 0))
     weights.flags.writeable = False
     return weights, tuple(empty.tolist())
@@ -168,7 +169,7 @@ def _mel_weights(*args):
 
 def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
                    fmin: float = 0.0, fmax: float | None = None, htk: bool = False,
-                   norm="slaney", xp=None, device=None, dtype=None, _internal: bool = False):
+                   norm="slaney", xp=None, device=None, dtype=None):
     """Triangular mel filters, librosa.filters.mel's exactly.
 
     Parameters
@@ -206,26 +207,38 @@ def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
     >>> af.mel_filterbank(sr=16000, n_fft=512, n_mels=40).shape
     (40, 257)
     """
+    args = _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, stacklevel=3)
+    return _backend.place(_mel_weights, args, xp=xp, device=device, dtype=dtype, cache=False)
+
+
+def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, *, stacklevel):
+    """The checked, hashable arguments of ``_mel_host``; warns about empty bands at the
+    user's call (``stacklevel`` counts from the ``warnings.warn`` call)."""
     n_fft = positive_int(n_fft, "n_fft")
     n_mels = positive_int(n_mels, "n_mels")
     sr, fmin, fmax = _check_band(sr, fmin, fmax)
-    args = (sr, n_fft, n_mels, fmin, fmax, bool(htk), _check_norm(norm))
+    args = (sr, n_fft, n_mels, fmin, fmax, bool(htk), check_norm(norm))
     empty = _mel_host(*args)[1]
     if empty:
         warnings.warn(
             f"{len(empty)} of the {n_mels} mel bands are empty (bands {list(empty[:8])}"
             f"{'...' if len(empty) > 8 else ''}): they fall between the FFT bins of n_fft={n_fft} "
             f"at sr={sr}. Use fewer mels, a larger n_fft, or a higher fmin.",
-            UserWarning, stacklevel=3 if _internal else 2,
+            UserWarning, stacklevel=stacklevel,
         )
-    return _placed(_mel_weights, args, xp, device, dtype, _internal)
+    return args
 
 
-def _placed(build, args, xp, device, dtype, internal):
-    """A public builder's result: a fresh array, or for the library's own use
-    ``(shared cached array, band plan)``."""
-    if not internal:
-        return _backend.place(build, args, xp=xp, device=device, dtype=dtype, cache=False)
+def mel_constant(*, sr, n_fft, n_mels, fmin, fmax, htk, norm, xp, device, dtype):
+    """For the library's own use: ``(the shared, cached mel filterbank on xp / device /
+    dtype, its band plan)``; callers must not modify the array. Warns as
+    :func:`mel_filterbank` does, at the caller's caller (the user's feature call)."""
+    args = _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, stacklevel=4)
+    return _shared(_mel_weights, args, xp, device, dtype)
+
+
+def _shared(build, args, xp, device, dtype):
+    """``(the cached constant build(*args) placed on xp / device / dtype, its band plan)``."""
     return (_backend.place(build, args, xp=xp, device=device, dtype=dtype),
             band_plan(build, args))
 
@@ -260,14 +273,14 @@ def _log_host(sr, n_fft, n_bins, bins_per_octave, fmin, spread):
     weights[:, 1:] = np.exp(
         -0.5 * ((log_hz[None, :] - centres[:, None]) / sigma) ** 2 - np.log2(sigma) - log_hz[None, :]
     )
-    weights = _normalize_rows(weights, 1.0)
+    weights = normalize_rows(weights, 1.0)
     weights.flags.writeable = False
     return weights
 
 
 def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
                    bins_per_octave: int = 12, fmin: float | None = None, spread: float = 0.125,
-                   xp=None, device=None, dtype=None, _internal: bool = False):
+                   xp=None, device=None, dtype=None):
     """Log-frequency filters: kapre's ``filterbank_log`` (librosa 0.4's ``logfrequency``).
 
     Filter ``i`` is a log-normal window on the frequency axis, centred at
@@ -307,6 +320,12 @@ def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
     >>> af.log_filterbank(sr=22050, n_fft=2048).shape
     (84, 1025)
     """
+    args = _log_args(sr, n_fft, n_bins, bins_per_octave, fmin, spread)
+    return _backend.place(_log_host, args, xp=xp, device=device, dtype=dtype, cache=False)
+
+
+def _log_args(sr, n_fft, n_bins, bins_per_octave, fmin, spread):
+    """The checked, hashable arguments of ``_log_host``."""
     sr = positive_float(sr, "sr")
     n_fft = positive_int(n_fft, "n_fft")
     n_bins = positive_int(n_bins, "n_bins")
@@ -320,12 +339,18 @@ def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
             f"is above the Nyquist frequency {sr / 2.0} Hz. Reduce n_bins or fmin, or raise "
             f"bins_per_octave. Received: fmin={fmin}, n_bins={n_bins}, bins_per_octave={bins_per_octave}"
         )
-    return _placed(_log_host, (sr, n_fft, n_bins, bins_per_octave, fmin, spread), xp, device,
-                   dtype, _internal)
+    return sr, n_fft, n_bins, bins_per_octave, fmin, spread
+
+
+def log_constant(*, sr, n_fft, n_bins, bins_per_octave, fmin, spread, xp, device, dtype):
+    """For the library's own use: ``(the shared, cached log filterbank, its band plan)``."""
+    return _shared(_log_host, _log_args(sr, n_fft, n_bins, bins_per_octave, fmin, spread), xp,
+                   device, dtype)
 
 
 @functools.lru_cache(maxsize=32)
-def _dct_host(n_out: int, n_in: int, norm: str | None) -> np.ndarray:
+def dct_host(n_out: int, n_in: int, norm: str | None) -> np.ndarray:
+    """The cached, read-only DCT-II matrix for checked :func:`dct_args`."""
     n = np.arange(n_in)
     k = np.arange(n_out)[:, None]
     basis = 2.0 * np.cos(np.pi * k * (2 * n + 1) / (2.0 * n_in))
@@ -355,11 +380,18 @@ def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", xp=None, de
     -------
     array, shape ``(n_out, n_in)``
     """
-    n_in = positive_int(n_in, "n_in")
-    n_out = positive_int(n_out, "n_out")
+    return _backend.place(dct_host, dct_args(n_out, n_in, norm), xp=xp, device=device,
+                          dtype=dtype, cache=False)
+
+
+def dct_args(n_out, n_in, norm, *, names=("n_out", "n_in")):
+    """The checked ``(n_out, n_in, norm)`` of a DCT-II matrix; errors use ``names`` for the
+    two sizes (the caller's own parameter names, e.g. ``n_mfcc`` and ``n_mels``)."""
+    out_name, in_name = names
+    n_in = positive_int(n_in, in_name)
+    n_out = positive_int(n_out, out_name)
     if n_out > n_in:
-        raise ParameterError(f"n_out must be <= n_in={n_in}. Received: n_out={n_out}")
+        raise ParameterError(f"{out_name} must be <= {in_name}={n_in}. Received: {out_name}={n_out}")
     if norm not in ("ortho", None):
         raise ParameterError(f"norm must be 'ortho' or None. Received: norm={norm!r}")
-    return _backend.place(_dct_host, (n_out, n_in, norm), xp=xp, device=device, dtype=dtype,
-                          cache=False)
+    return n_out, n_in, norm

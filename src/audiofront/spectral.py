@@ -10,7 +10,7 @@ from . import _backend, _checks
 from ._checks import ParameterError, one_of, positive_float
 from ._docs import fill
 from .framing import PAD_MODES, frame_count, overlap_add, pad
-from .windows import _padded_host, _parse, stft_window
+from .windows import named, padded_host, stft_window
 
 __all__ = ["stft", "istft", "spectrogram", "magnitude", "phase", "dft_basis"]
 
@@ -28,7 +28,7 @@ def _dft_host(n_fft: int, name: str | None = None, beta: float = 0.0,
     angle = (2.0 * np.pi / n_fft) * ((n[:, None] * k[None, :]) % n_fft)  # exact argument reduction
     basis = np.concatenate([np.cos(angle), -np.sin(angle)], axis=1)
     if name is not None:
-        basis *= _padded_host(name, beta, win_length, n_fft)[:, None]
+        basis *= padded_host(name, beta, win_length, n_fft)[:, None]
     basis.flags.writeable = False
     return basis
 
@@ -59,9 +59,9 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     (8, 10)
     """
     n_fft, _, win_length = _checks.hop_and_window(n_fft, 1, win_length)
-    if isinstance(window, (str, tuple)):
-        name, beta = _parse(window, 12.0)
-        return _backend.place(_dft_host, (n_fft, name, beta, win_length), xp=xp, device=device,
+    spec = named(window)
+    if spec is not None:
+        return _backend.place(_dft_host, (n_fft, *spec, win_length), xp=xp, device=device,
                               dtype=dtype, cache=False)
     host = np.asarray(window, dtype=np.float64)
     w = stft_window(host, win_length, n_fft, host, _backend.array_namespace(host))
@@ -124,9 +124,9 @@ def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
             )
         return basis
     where = {"xp": xp, "device": _backend.device_of(y), "dtype": y.dtype}
-    if isinstance(window, (str, tuple)):
-        name, beta = _parse(window, 12.0)
-        return _backend.place(_dft_host, (n_fft, name, beta, win_length), **where)
+    spec = named(window)
+    if spec is not None:
+        return _backend.place(_dft_host, (n_fft, *spec, win_length), **where)
     plain = _backend.place(_dft_host, (n_fft,), **where)
     return stft_window(window, win_length, n_fft, y, xp)[:, None] * plain
 
@@ -181,7 +181,7 @@ def spectrogram_frames(y, xp, *, power, filterbank=None, band_plan=None, **stft_
     return _stft_core(y, xp, then=then, **stft_params)
 
 
-def _as_complex(spec, xp):
+def as_complex(spec, xp):
     if not isinstance(spec, tuple):
         return spec
     cdtype = _backend.complex_dtype(xp, spec[0].dtype)
@@ -221,7 +221,7 @@ def stft(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
     spec = _stft_core(y, xp, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                       window=window, center=center, pad_mode=pad_mode, method=method,
                       dft_basis=dft_basis, check_finite=check_finite,
-                      then=lambda spec: _as_complex(spec, xp))
+                      then=lambda spec: as_complex(spec, xp))
     return xp.matrix_transpose(spec)
 
 

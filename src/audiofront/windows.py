@@ -11,6 +11,8 @@ from ._checks import ParameterError, positive_float, positive_int
 
 __all__ = ["get_window", "WINDOWS"]
 
+KAISER_BETA = 12.0  # the Kaiser shape when none is given: torch's and tf.signal's default
+
 
 def _cosine_sum(coefficients):
     def build(m: int, _beta: float) -> np.ndarray:
@@ -49,13 +51,21 @@ _ALIASES = {"hanning": "hann", "boxcar": "ones", "rectangular": "ones", "rect": 
 
 
 @functools.lru_cache(maxsize=64)
-def _window_host(name: str, n: int, periodic: bool, beta: float) -> np.ndarray:
+def window_host(name: str, n: int, periodic: bool, beta: float) -> np.ndarray:
+    """The cached float64 host window (read-only) for a canonical name from :func:`named`."""
     if n == 1:
         out = np.ones(1)
     else:
         out = WINDOWS[name](n + 1, beta)[:-1] if periodic else WINDOWS[name](n, beta)
     out.flags.writeable = False
     return out
+
+
+def named(window, beta: float = KAISER_BETA):
+    """``(canonical name, beta)`` for a window given by name or ``(name, beta)``, None for
+    anything else (an array, which the caller converts). The one place that tells the two
+    apart, for every function that takes ``window=``."""
+    return _parse(window, beta) if isinstance(window, (str, tuple)) else None
 
 
 def _parse(window, beta):
@@ -74,7 +84,7 @@ def _parse(window, beta):
     return name, beta
 
 
-def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: float = 12.0,
+def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: float = KAISER_BETA,
                n_fft: int | None = None, xp=None, device=None, dtype=None):
     """A window of ``n`` samples.
 
@@ -114,20 +124,21 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
     n = positive_int(n, "n")
     where = {"xp": xp, "device": device, "dtype": dtype, "cache": False}
     if n_fft is None:
-        return _backend.place(_window_host, (name, n, bool(periodic), beta), **where)
+        return _backend.place(window_host, (name, n, bool(periodic), beta), **where)
     if positive_int(n_fft, "n_fft") < n or not periodic:
         raise ParameterError(
             f"n_fft centres a periodic window of n <= n_fft samples. Received: n={n}, "
             f"n_fft={n_fft}, periodic={periodic}"
         )
-    return _backend.place(_padded_host, (name, beta, n, n_fft), **where)
+    return _backend.place(padded_host, (name, beta, n, n_fft), **where)
 
 
 @functools.lru_cache(maxsize=64)
-def _padded_host(name: str, beta: float, win_length: int, n_fft: int) -> np.ndarray:
+def padded_host(name: str, beta: float, win_length: int, n_fft: int) -> np.ndarray:
+    """The periodic window of ``win_length`` centred in ``n_fft`` zeros (cached, read-only)."""
     out = np.zeros(n_fft)
     left = (n_fft - win_length) // 2
-    out[left:left + win_length] = _window_host(name, win_length, True, beta)
+    out[left:left + win_length] = window_host(name, win_length, True, beta)
     out.flags.writeable = False
     return out
 
@@ -138,9 +149,9 @@ def stft_window(window, win_length: int, n_fft: int, x, xp):
     ``window`` is a name, a (name, beta) tuple, or an array of ``win_length`` (or ``n_fft``)
     samples; a shorter window is centred in ``n_fft`` with zeros, as librosa does.
     """
-    if isinstance(window, (str, tuple)):
-        name, beta = _parse(window, 12.0)
-        return _backend.place(_padded_host, (name, beta, win_length, n_fft), xp=xp,
+    spec = named(window)
+    if spec is not None:
+        return _backend.place(padded_host, (*spec, win_length, n_fft), xp=xp,
                               device=_backend.device_of(x), dtype=x.dtype)
     w = _backend.like(window, x, xp)
     if w.ndim != 1 or w.shape[0] not in (win_length, n_fft):
