@@ -22,7 +22,10 @@ def pytest_terminal_summary(terminalreporter):
     for backend, counts, skips in KERAS_REPORTS:
         told = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no summary"
         terminalreporter.write_line(f"{backend}: {told}")
+        by_reason: dict = {}
         for n, reason in skips:
+            by_reason[reason] = by_reason.get(reason, 0) + n
+        for reason, n in by_reason.items():
             terminalreporter.write_line(f"    skipped {n}: {reason}")
 
 
