@@ -66,3 +66,14 @@ SKIPPED [1] tests/keras_backend/test_layers.py:265: could not import 'kapre': No
     assert counts == {"failed": 1, "passed": 68, "skipped": 7}
     assert skips == [(6, "N/A: kapre runs on TensorFlow"),
                      (1, "could not import 'kapre': No module named 'kapre'")]
+
+
+def test_portable_switches_fast_paths_not_library_workarounds():
+    """Inside portable() the fast paths are off, but which library an array belongs to is
+    still known (TensorFlow's correctness workarounds depend on it)."""
+    from audiofront import _backend
+
+    ns = np_namespace()
+    assert (_backend.library(ns), _backend.fast_path(ns)) == ("numpy", "numpy")
+    with _backend.portable():
+        assert (_backend.library(ns), _backend.fast_path(ns)) == ("numpy", "other")

@@ -100,6 +100,20 @@ def test_post_processing_layers(audio):
     tolerance_check(as_numpy(afk.MuLawDecoding()(codes)), af.mu_law_decode(af.mu_law_encode(audio)), 1e-6)
 
 
+def test_layers_check_what_the_torch_modules_check():
+    """One validation for both adapters (_checks.stft_config, mask_config)."""
+    with pytest.raises(af.ParameterError, match="pad_mode='bogus'"):
+        afk.STFT(n_fft=512, pad_mode="bogus")
+    with pytest.raises(af.ParameterError, match="needs method='dft'"):
+        afk.STFT(n_fft=512, trainable_kernel=True)
+    with pytest.raises(af.ParameterError, match="freq_mask_param=-1"):
+        afk.SpecAugment(freq_mask_param=-1)
+    with pytest.raises(af.ParameterError, match="n_time_masks=1.5"):
+        afk.SpecAugment(n_time_masks=1.5)
+    with pytest.raises(af.ParameterError, match="top_db=-1"):
+        afk.PowerToDB(top_db=-1)
+
+
 @pytest.mark.parametrize("layer", [afk.PowerToDB, afk.AmplitudeToDB])
 def test_decibels_are_per_example_in_both_layouts(audio, layer):
     """top_db and ref='max' are taken per example and channel over (frames, freq) whichever
