@@ -277,12 +277,18 @@ def _concrete(xp):
     """A context in which new arrays are concrete values, not traced ones.
 
     Under ``jax.jit`` even a constant made from NumPy data would be a tracer, which must not
-    outlive the trace in the cache; ``ensure_compile_time_eval`` makes it a real array.
+    outlive the trace in the cache; ``ensure_compile_time_eval`` makes it a real array. Inside
+    a ``tf.function`` a new tensor belongs to that graph, and another graph cannot use it
+    ("out of scope"); ``tf.init_scope`` makes it an eager tensor that any graph may capture.
     """
     if array_api_compat.is_jax_namespace(xp):
         import jax
 
         return jax.ensure_compile_time_eval()
+    if library(xp) == "tensorflow":
+        import tensorflow as tf
+
+        return tf.init_scope()
     return contextlib.nullcontext()
 
 

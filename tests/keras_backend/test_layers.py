@@ -100,6 +100,19 @@ def test_post_processing_layers(audio):
     tolerance_check(as_numpy(afk.MuLawDecoding()(codes)), af.mu_law_decode(af.mu_law_encode(audio)), 1e-6)
 
 
+@pytest.mark.parametrize("make", [lambda: afk.ConcatenateFrequencyMap(),
+                                  lambda: afk.LogmelToMFCC(n_mfccs=4)], ids=["fmap", "mfcc"])
+def test_cached_constants_outlive_a_compiled_call(make):
+    """The constants a layer places itself are cached per device and dtype; one first made
+    while a compiled predict() traces must serve the next model too (on TensorFlow a tensor
+    made inside one graph is out of scope in another: found by kapre's save/load tests)."""
+    # 11 bins: a size no other case uses, so the cache is empty when predict() first traces
+    x = np.random.default_rng(0).uniform(0.1, 1, (2, 6, 11, 3)).astype(np.float32)
+    outs = [keras.Sequential([keras.Input((6, 11, 3)), make()]).predict(x, verbose=0)
+            for _ in range(2)]
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
 def test_layers_check_what_the_torch_modules_check():
     """One validation for both adapters (_checks.stft_config, mask_config)."""
     with pytest.raises(af.ParameterError, match="pad_mode='bogus'"):
