@@ -16,9 +16,13 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
+    # the header is hidden by -q (as .ci/run uses): say what ran at the end too
+    terminalreporter.section("what ran")
+    for line in pytest_report_header(None):
+        terminalreporter.write_line(line)
     if not KERAS_REPORTS:
         return
-    terminalreporter.section("Keras backends (one subprocess each)")
+    terminalreporter.write_line("Keras backends (one subprocess each):")
     for backend, counts, skips in KERAS_REPORTS:
         told = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no summary"
         terminalreporter.write_line(f"{backend}: {told}")
