@@ -15,6 +15,7 @@ from .features import (apply_filterbank, delta, log_frequency_spectrogram, logme
 from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank,
                           mel_filterbank, mel_frequencies, mel_to_hz)
 from .framing import frame, frame_count, overlap_add
+from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
 from .spectral import dft_basis, istft, magnitude, phase, spectrogram, stft
 from .windows import get_window
@@ -34,4 +35,5 @@ __all__ = [
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
     "cqt", "vqt", "cqt_frequencies", "cqt_frame_count", "cqt_filterbank", "note_to_hz",
     "hz_to_note", "chroma_cqt", "pseudo_cqt",
+    "pcen", "pcen_smoothing_coefficient", "lcn", "standardize",
 ]
