@@ -278,3 +278,54 @@ def test_bad_input_gives_core_errors():
         aft.STFT(layout="freq_first")
     with pytest.raises(af.ParameterError, match="n_fft=0"):
         aft.Spectrogram(n_fft=0)
+
+
+def test_normalisation_modules_match_the_core(clips):
+    M = af.melspectrogram(clips, sr=16000, n_fft=512, hop_length=256) * 2 ** 31
+    Mt = torch.from_numpy(M)
+    tolerance_check(aft.PCEN(sr=16000, hop_length=256)(Mt).numpy(),
+                    af.pcen(M, sr=16000, hop_length=256), 1e-5, "PCEN")
+    tolerance_check(aft.PCEN(sr=16000, hop_length=256, max_size=3, layout="time_freq")(
+        Mt.transpose(-1, -2)).transpose(-1, -2).numpy(),
+        af.pcen(M, sr=16000, hop_length=256, max_size=3), 1e-5, "PCEN max_size=3")
+    logM = np.log1p(M / 2 ** 31)
+    tolerance_check(aft.LCN(kernel_size=(5, 9))(torch.from_numpy(logM)).numpy(),
+                    af.lcn(logM, kernel_size=(5, 9)), 1e-5, "LCN")
+    tolerance_check(aft.Standardize()(torch.from_numpy(logM)).numpy(), af.standardize(logM), 1e-5)
+    mean, std = logM.mean(axis=(0, 1, 3))[:, None], logM.std(axis=(0, 1, 3))[:, None]
+    dataset = aft.Standardize(mean=mean, std=std)
+    tolerance_check(dataset(torch.from_numpy(logM)).numpy(), (logM - mean) / (std + 1e-10), 1e-5)
+    # a trainable PCEN starts where the fixed one is
+    trainable = aft.PCEN(sr=16000, hop_length=256, trainable=True, n_bands=128)
+    tolerance_check(trainable(Mt).detach().numpy(), af.pcen(M, sr=16000, hop_length=256), 1e-5)
+
+
+def test_trainable_pcen_gradcheck_step_and_ranges():
+    torch.manual_seed(0)
+    m = aft.PCEN(sr=8000, hop_length=64, trainable=True, n_bands=6).double()
+    S = (torch.rand(2, 6, 150, dtype=torch.float64) * 100).requires_grad_()
+    assert torch.autograd.gradcheck(m, (S,), eps=1e-6, atol=1e-6)
+    raw = [p.detach().clone() for p in m.parameters()]
+    opt = torch.optim.SGD(m.parameters(), lr=0.5)
+    for _ in range(3):
+        opt.zero_grad()
+        m(S.detach()).pow(2).mean().backward()
+        opt.step()
+    assert all(not torch.equal(a, p.detach()) for a, p in zip(raw, m.parameters()))
+    now = m.pcen_kwargs()
+    assert all(bool((now[k] > 0).all()) for k in ("gain", "bias", "power", "b"))
+    assert bool((now["b"] < 1).all())
+    with pytest.raises(af.ParameterError, match="n_bands"):
+        aft.PCEN(trainable=True)
+    with pytest.raises(af.ParameterError, match="must start > 0. Received: bias=0"):
+        aft.PCEN(trainable=True, n_bands=4, bias=0)
+    with pytest.raises(af.ParameterError, match="gain must be >= 0"):
+        aft.PCEN(gain=-1)
+
+
+@pytest.mark.filterwarnings("ignore:Dynamo detected a call to a `functools.lru_cache`")
+def test_pcen_and_lcn_compile(clips):
+    M = torch.from_numpy(af.melspectrogram(clips, sr=16000, n_fft=512, hop_length=256))
+    for m in (aft.PCEN(sr=16000, hop_length=256, trainable=True, n_bands=128),
+              aft.LCN(kernel_size=(5, 7))):
+        tolerance_check(torch.compile(m)(M).detach().numpy(), m(M).detach().numpy(), 1e-5)

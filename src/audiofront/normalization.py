@@ -196,6 +196,37 @@ def pcen(S, /, *, sr: float = 22050, hop_length: int = 512, gain=0.98, bias=2.0,
     return (out, zf) if return_zf else out
 
 
+# --- trainable PCEN: one parametrisation for every adapter -----------------------------------
+
+PCEN_PARAMETERS = ("gain", "bias", "power", "b")
+
+
+def pcen_unconstrained(*, gain: float, bias: float, power: float, b: float,
+                       n_bands: int) -> dict:
+    """Initial values of the unconstrained tensors a trainable PCEN learns, one per band:
+    ``log`` of gain, bias and power and the logit of b, so that any step keeps ``gain, bias,
+    power > 0`` and ``0 < b < 1`` (librosa's valid ranges, without clipping after the step).
+    Returns ``{name: float64 array of n_bands}``; the values must be inside those ranges."""
+    n_bands = positive_int(n_bands, "n_bands")
+    values = {"gain": gain, "bias": bias, "power": power, "b": b}
+    for name, value in values.items():
+        if not (0 < float(value) and (name != "b" or float(value) < 1)):
+            bound = "in (0, 1)" if name == "b" else "> 0"
+            raise ParameterError(f"A trainable PCEN learns log({name}) (b: its logit), so {name} "
+                                 f"must start {bound}. Received: {name}={value}")
+    b = float(b)
+    raw = {"gain": math.log(gain), "bias": math.log(bias), "power": math.log(power),
+           "b": math.log(b / (1.0 - b))}
+    return {name: np.full(n_bands, value) for name, value in raw.items()}
+
+
+def pcen_constrained(raw: dict, xp) -> dict:
+    """The PCEN keyword arguments from :func:`pcen_unconstrained`'s tensors (any namespace,
+    differentiable): ``exp`` of the logs, the logistic function of b's logit."""
+    return {"gain": xp.exp(raw["gain"]), "bias": xp.exp(raw["bias"]),
+            "power": xp.exp(raw["power"]), "b": 1.0 / (1.0 + xp.exp(-raw["b"]))}
+
+
 def _axis(axis, ndim, name):
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral) or not -ndim <= axis < ndim:
         raise ParameterError(f"{name} must be an axis of S ({ndim}-d). Received: {name}={axis!r}")

@@ -19,16 +19,18 @@ import functools
 import math
 
 import array_api_compat
+import numpy as np
 import torch
 from torch import nn
 
 import audiofront as af
-from .. import _checks
-from .._checks import one_of
+from .. import _checks, normalization
+from .._checks import ParameterError, one_of
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
            "LogFrequencySpectrogram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
-           "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment"]
+           "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment",
+           "PCEN", "LCN", "Standardize"]
 
 XP = array_api_compat.array_namespace(torch.empty(0))
 LAYOUTS = ("freq_time", "time_freq")
@@ -447,3 +449,94 @@ class SpecAugment(_Module):
                 S = af.mask_stripes(S, start=start, width=width, axis=axis, value=self.mask_value)
         return self._out(S)
 
+
+class PCEN(_Module):
+    """Per-channel energy normalisation, :func:`audiofront.pcen`: ``(..., freq, frames)`` (or
+    ``layout='time_freq'``) in, the same shape out.
+
+    With ``trainable=True`` it learns one gain, bias, power and smoothing coefficient ``b`` per
+    band (LEAF's trainable PCEN; ``n_bands`` is then required), held as the logs of gain, bias
+    and power and the logit of b, so every step keeps them in librosa's valid ranges. Otherwise
+    the parameters are fixed numbers and ``max_size`` may be > 1.
+    """
+
+    def __init__(self, *, sr: float = 22050, hop_length: int = 512, gain: float = 0.98,
+                 bias: float = 2.0, power: float = 0.5, time_constant: float = 0.4,
+                 eps: float = 1e-6, b: float | None = None, max_size: int = 1,
+                 trainable: bool = False, n_bands: int | None = None,
+                 layout: str = "freq_time"):
+        super().__init__(layout)
+        if b is None:
+            b = af.pcen_smoothing_coefficient(sr=sr, hop_length=hop_length,
+                                              time_constant=time_constant)
+        self.fixed = {"gain": gain, "bias": bias, "power": power, "b": b}
+        self.eps, self.max_size, self.trainable = eps, max_size, bool(trainable)
+        af.pcen(np.ones((1, 2)), eps=eps, max_size=max_size, **self.fixed)  # validate now
+        if self.trainable:
+            if n_bands is None:
+                raise ParameterError("A trainable PCEN learns one value per band: pass n_bands. "
+                                     "Received: n_bands=None")
+            if max_size != 1:
+                raise ParameterError(f"A trainable PCEN smooths each band on its own: max_size "
+                                     f"must be 1. Received: max_size={max_size}")
+            raw = normalization.pcen_unconstrained(n_bands=n_bands, **self.fixed)
+            self.raw = nn.ParameterDict({k: nn.Parameter(torch.as_tensor(v, dtype=torch.float32))
+                                         for k, v in raw.items()})
+        self.n_bands = n_bands
+
+    def pcen_kwargs(self) -> dict:
+        """The gain, bias, power and b in use (tensors when trainable)."""
+        return normalization.pcen_constrained(dict(self.raw), XP) if self.trainable else self.fixed
+
+    @_in_float32
+    def forward(self, S):
+        return self._out(af.pcen(self._in(S), eps=self.eps, max_size=self.max_size,
+                                 **self.pcen_kwargs()))
+
+    def _config(self):
+        return {**self.fixed, "eps": self.eps, "max_size": self.max_size,
+                "trainable": self.trainable, "n_bands": self.n_bands, **super()._config()}
+
+
+class LCN(_Module):
+    """Local contrast normalisation over (frequency, time), :func:`audiofront.lcn`."""
+
+    def __init__(self, *, kernel_size=(7, 7), sigma=None, eps: float = 1e-8,
+                 layout: str = "freq_time"):
+        super().__init__(layout)
+        self.kernel_size, self.sigma, self.eps = kernel_size, sigma, eps
+        af.lcn(np.ones((max(_pair(kernel_size)), max(_pair(kernel_size)))), kernel_size=kernel_size,
+               sigma=sigma, eps=eps)  # validate now
+
+    @_in_float32
+    def forward(self, S):
+        return self._out(af.lcn(self._in(S), kernel_size=self.kernel_size, sigma=self.sigma,
+                                eps=self.eps))
+
+    def _config(self):
+        return {"kernel_size": self.kernel_size, "sigma": self.sigma, "eps": self.eps,
+                **super()._config()}
+
+
+class Standardize(_Module):
+    """``(S - mean) / (std + eps)`` per example over (frequency, time), or with dataset
+    statistics: :func:`audiofront.standardize`. ``mean`` / ``std`` given as tensors are held
+    as buffers (they follow ``.to(device)``)."""
+
+    def __init__(self, *, mean=None, std=None, eps: float = 1e-10, layout: str = "freq_time"):
+        super().__init__(layout)
+        self.eps = _checks.positive_float(eps, "eps", allow_zero=True)
+        for name, value in (("mean", mean), ("std", std)):
+            tensor = None if value is None else torch.as_tensor(value, dtype=torch.float32)
+            self.register_buffer(name, tensor, persistent=tensor is not None)
+
+    @_in_float32
+    def forward(self, S):
+        return self._out(af.standardize(self._in(S), mean=self.mean, std=self.std, eps=self.eps))
+
+    def _config(self):
+        return {"eps": self.eps, **super()._config()}
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
