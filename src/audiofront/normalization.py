@@ -407,28 +407,34 @@ def lcn(S, /, *, kernel_size=(7, 7), sigma=None, eps: float = 1e-8):
     xp, S = _checks.real_array(S)
     if S.ndim < 2:
         raise ParameterError(f"S must have (freq, frames) axes. Received: shape {tuple(S.shape)}")
-    sizes = _pair(kernel_size, "kernel_size")
-    for size, axis_size, what in zip(sizes, S.shape[-2:], ("freq", "frames"), strict=True):
-        if size % 2 == 0:
-            raise ParameterError(f"kernel_size entries must be odd (an even size has no centre). "
-                                 f"Received: kernel_size={kernel_size!r}")
-        if size // 2 > axis_size:
+    weights = lcn_weights(kernel_size, sigma)
+    for w, axis_size, what in zip(weights, S.shape[-2:], ("freq", "frames"), strict=True):
+        if len(w) // 2 > axis_size:
             raise ParameterError(
-                f"kernel_size {size} reaches further than the {axis_size} {what} of S "
-                f"(half-width {size // 2}). Received: kernel_size={kernel_size!r}, S of shape "
+                f"kernel_size {len(w)} reaches further than the {axis_size} {what} of S "
+                f"(half-width {len(w) // 2}). Received: kernel_size={kernel_size!r}, S of shape "
                 f"{tuple(S.shape)}"
             )
-    if sigma is None:
-        stds = (sizes[0] / 4.0, sizes[1] / 4.0)
-    else:
-        stds = tuple(positive_float(s, "sigma") for s in _pair(sigma, "sigma", integer=False))
     eps = positive_float(eps, "eps")
-    weights = (_gaussian(sizes[0], stds[0]), _gaussian(sizes[1], stds[1]))
     V = S - _smooth_2d(S, weights, xp)
     local = xp.sqrt(_smooth_2d(V * V, weights, xp))
     floor = xp.mean(local, axis=(-2, -1), keepdims=True)
     return V / xp.maximum(xp.maximum(local, floor), xp.asarray(eps, dtype=S.dtype,
                                                                  device=_backend.device_of(S)))
+
+
+def lcn_weights(kernel_size=(7, 7), sigma=None) -> tuple:
+    """The checked ``(frequency, time)`` Gaussian windows of :func:`lcn`, each normalised to
+    unit sum (their outer product is the kernel, which then sums to 1)."""
+    sizes = _pair(kernel_size, "kernel_size")
+    if any(size % 2 == 0 for size in sizes):
+        raise ParameterError(f"kernel_size entries must be odd (an even size has no centre). "
+                             f"Received: kernel_size={kernel_size!r}")
+    if sigma is None:
+        stds = (sizes[0] / 4.0, sizes[1] / 4.0)
+    else:
+        stds = tuple(positive_float(s, "sigma") for s in _pair(sigma, "sigma", integer=False))
+    return _gaussian(sizes[0], stds[0]), _gaussian(sizes[1], stds[1])
 
 
 def _pair(value, name, *, integer=True):

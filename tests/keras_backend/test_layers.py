@@ -227,6 +227,39 @@ def test_trainable_constants_learn_and_a_model_trains():
         assert not np.array_equal(as_numpy(w), b)
 
 
+@pytest.mark.parametrize("fmt", ["channels_last", "channels_first"])
+def test_normalisation_layers_match_the_core(audio, fmt):
+    M = af.melspectrogram(np.moveaxis(audio, -1, 1), sr=16000, n_fft=512) * 2 ** 31
+    last = fmt == "channels_last"
+    x = core_layout(M, last)
+    cases = [(afk.PCEN(sr=16000, hop_length=512, data_format=fmt),
+              af.pcen(M, sr=16000, hop_length=512)),
+             (afk.PCEN(sr=16000, max_size=3, gain=0.8, data_format=fmt),
+              af.pcen(M, sr=16000, max_size=3, gain=0.8)),
+             (afk.PCEN(sr=16000, trainable=True, data_format=fmt), af.pcen(M, sr=16000)),
+             (afk.LCN(kernel_size=(5, 7), data_format=fmt), af.lcn(np.log1p(M), kernel_size=(5, 7))),
+             (afk.Standardize(data_format=fmt), af.standardize(np.log1p(M)))]
+    for layer, expected in cases:
+        inp = x if isinstance(layer, afk.PCEN) else core_layout(np.log1p(M), last)
+        tolerance_check(as_numpy(layer(inp)), core_layout(expected, last), 1e-5,
+                        type(layer).__name__)
+
+
+def test_trainable_pcen_learns_under_fit():
+    rng = np.random.default_rng(1)
+    x = (rng.uniform(0, 1, (16, 20, 12, 1)) * np.linspace(1, 50, 12)[:, None]).astype(np.float32)
+    y = rng.standard_normal((16, 1)).astype(np.float32)
+    pcen = afk.PCEN(sr=8000, hop_length=128, trainable=True)
+    model = keras.Sequential([keras.Input((20, 12, 1)), pcen, keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    before = {name: as_numpy(w).copy() for name, w in pcen._raw.items()}
+    assert len(pcen.trainable_weights) == 4 and before["gain"].shape == (12,)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    model.fit(x, y, epochs=3, batch_size=8, verbose=0)
+    for name, w in pcen._raw.items():
+        assert not np.array_equal(as_numpy(w), before[name]), name
+
+
 # --- kapre's composed getters --------------------------------------------------------------
 
 GETTERS = {
@@ -519,6 +552,10 @@ def _chains():
                         afk.AdditiveNoise(), afk.SpecAugment(freq_mask_param=4, time_mask_param=4),
                         afk.ChannelSwap(), afk.ConcatenateFrequencyMap()]),
         "mu-law": ((None, 2), [afk.MuLawEncoding(), afk.MuLawDecoding()]),
+        "PCEN, LCN, standardise": (
+            (None, 2), [afk.MelSpectrogram(n_fft=512, n_mels=40), afk.PCEN(max_size=3),
+                        afk.PCEN(trainable=True), afk.LCN(kernel_size=(3, 5)),
+                        afk.Standardize()]),
     }
 
 

@@ -115,6 +115,10 @@ def max(x, /, *, axis=None, keepdims=False):  # noqa: A001
     return tf.reduce_max(x, axis=axis, keepdims=keepdims)
 
 
+def mean(x, /, *, axis=None, keepdims=False):
+    return tf.reduce_mean(x, axis=axis, keepdims=keepdims)
+
+
 def sum(x, /, *, axis=None, dtype=None, keepdims=False):  # noqa: A001
     return tf.reduce_sum(x, axis=axis, keepdims=keepdims)
 

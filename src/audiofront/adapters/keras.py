@@ -22,15 +22,16 @@ import keras
 import numpy as np
 
 import audiofront as af
-from .. import _backend, _checks
-from .._checks import one_of
+from .. import _backend, _checks, normalization
+from .._checks import ParameterError, one_of
 from ..framing import frame_count
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Magnitude", "Phase", "MagnitudeToDecibel",
            "PowerToDB", "AmplitudeToDB", "ApplyFilterbank", "MelSpectrogram",
            "LogFrequencySpectrogram", "ConcatenateFrequencyMap", "Delta", "MuLawEncoding",
            "MuLawDecoding", "Energy", "LogmelToMFCC", "AdditiveNoise", "SpecAugment",
-           "ChannelSwap", "Normalization2D", "CQT", "get_stft_magnitude_layer", "get_melspectrogram_layer",
+           "ChannelSwap", "Normalization2D", "CQT", "PCEN", "LCN", "Standardize",
+           "get_stft_magnitude_layer", "get_melspectrogram_layer",
            "get_log_frequency_spectrogram_layer", "get_stft_mag_phase",
            "get_perfectly_reconstructing_stft_istft", "get_frequency_aware_conv2d"]
 
@@ -966,3 +967,107 @@ class CQT(_AudioLayer):
                 "fmin": self.fmin, "n_bins": self.n_bins,
                 "bins_per_octave": self.bins_per_octave, "algorithm": self.algorithm,
                 "output_format": self.output_format, **super()._config()}
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+class _SpectralNorm(_Elementwise):
+    """A normalisation of ``(batch, frames, freq, ch)`` (or ``data_format='channels_first'``,
+    ``(batch, ch, frames, freq)``) through a core function on ``(..., freq, frames)``."""
+
+    def __init__(self, *, data_format="default", **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format
+        self._last = _last(data_format)
+
+    def call(self, x):
+        return _in_core_layout(self._core, x, channels_last=self._last)
+
+    def _config(self):
+        return {"data_format": self.data_format}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class PCEN(_SpectralNorm):
+    """Per-channel energy normalisation, :func:`audiofront.pcen`, per example and channel.
+
+    With ``trainable=True`` the layer learns one gain, bias, power and smoothing coefficient
+    ``b`` per band (LEAF), as weights holding the logs of gain, bias and power and the logit of
+    b (the parametrisation keeps them in range); ``n_bands`` defaults to the input's number of
+    frequency bins. With ``trainable=False`` (default) the parameters are fixed numbers.
+    """
+
+    def __init__(self, *, sr=22050, hop_length=512, gain=0.98, bias=2.0, power=0.5,
+                 time_constant=0.4, eps=1e-6, b=None, max_size=1, n_bands=None,
+                 trainable=False, **kwargs):
+        super().__init__(trainable=trainable, **kwargs)
+        self.sr, self.hop_length, self.time_constant = sr, hop_length, time_constant
+        self.gain, self.bias, self.power, self.b = gain, bias, power, b
+        self.eps, self.max_size, self.n_bands = eps, max_size, n_bands
+        self._b = b if b is not None else af.pcen_smoothing_coefficient(
+            sr=sr, hop_length=hop_length, time_constant=time_constant)
+        self._fixed = {"gain": gain, "bias": bias, "power": power, "b": self._b}
+        af.pcen(np.ones((1, 2)), eps=eps, max_size=max_size, **self._fixed)  # validate now
+        if trainable:
+            if max_size != 1:
+                raise ParameterError(f"A trainable PCEN smooths each band on its own: max_size "
+                                     f"must be 1. Received: max_size={max_size}")
+            normalization.pcen_unconstrained(n_bands=n_bands or 1, **self._fixed)  # validate
+        self._raw = {}
+
+    def build(self, input_shape):
+        if not self.trainable:
+            return
+        bands = self.n_bands or input_shape[2 if self._last else 3]
+        raw = normalization.pcen_unconstrained(n_bands=bands, **self._fixed)
+        self._raw = {name: self.add_weight(name=f"pcen_{name}", shape=(bands,), trainable=True,
+                                           initializer=keras.initializers.Constant(value))
+                     for name, value in raw.items()}
+
+    def _core(self, S):
+        params = normalization.pcen_constrained(
+            {name: _value(w) for name, w in self._raw.items()}, _xp()) if self._raw else self._fixed
+        return af.pcen(S, eps=self.eps, max_size=self.max_size, **params)
+
+    def _config(self):
+        return {"sr": self.sr, "hop_length": self.hop_length, "gain": self.gain,
+                "bias": self.bias, "power": self.power, "time_constant": self.time_constant,
+                "eps": self.eps, "b": self.b, "max_size": self.max_size,
+                "n_bands": self.n_bands, **super()._config()}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class LCN(_SpectralNorm):
+    """Local contrast normalisation over (frequency, time), :func:`audiofront.lcn`."""
+
+    def __init__(self, *, kernel_size=(7, 7), sigma=None, eps=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        # tuples, as a saved config's lists come back
+        self.kernel_size = tuple(kernel_size) if isinstance(kernel_size, list) else kernel_size
+        self.sigma = tuple(sigma) if isinstance(sigma, list) else sigma
+        self.eps = _checks.positive_float(eps, "eps")
+        normalization.lcn_weights(self.kernel_size, self.sigma)  # validate now
+
+    def _core(self, S):
+        return af.lcn(S, kernel_size=self.kernel_size, sigma=self.sigma, eps=self.eps)
+
+    def _config(self):
+        return {"kernel_size": self.kernel_size, "sigma": self.sigma, "eps": self.eps,
+                **super()._config()}
+
+
+@keras.saving.register_keras_serializable(package=_PACKAGE)
+class Standardize(_SpectralNorm):
+    """``(S - mean) / (std + eps)`` per example and channel over (frequency, time),
+    :func:`audiofront.standardize`: the batch-independent counterpart of kapre's
+    ``Normalization2D``."""
+
+    def __init__(self, *, eps=1e-10, **kwargs):
+        super().__init__(**kwargs)
+        self.eps = _checks.positive_float(eps, "eps", allow_zero=True)
+
+    def _core(self, S):
+        return af.standardize(S, eps=self.eps)
+
+    def _config(self):
+        return {"eps": self.eps, **super()._config()}

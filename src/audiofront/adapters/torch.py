@@ -504,9 +504,9 @@ class LCN(_Module):
     def __init__(self, *, kernel_size=(7, 7), sigma=None, eps: float = 1e-8,
                  layout: str = "freq_time"):
         super().__init__(layout)
-        self.kernel_size, self.sigma, self.eps = kernel_size, sigma, eps
-        af.lcn(np.ones((max(_pair(kernel_size)), max(_pair(kernel_size)))), kernel_size=kernel_size,
-               sigma=sigma, eps=eps)  # validate now
+        self.kernel_size, self.sigma = kernel_size, sigma
+        self.eps = _checks.positive_float(eps, "eps")
+        normalization.lcn_weights(kernel_size, sigma)  # validate now
 
     @_in_float32
     def forward(self, S):
@@ -537,6 +537,3 @@ class Standardize(_Module):
     def _config(self):
         return {"eps": self.eps, **super()._config()}
 
-
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
