@@ -45,6 +45,19 @@ def _feature_options(parser) -> list[str]:
     return names
 
 
+def _normalization_options(parser) -> None:
+    parser.add_argument("--pcen", action="store_true",
+                        help="per-channel energy normalisation of the magnitudes (instead of --db)")
+    parser.add_argument("--lcn", action="store_true",
+                        help="local contrast normalisation (after --db, as the seed notebook)")
+    parser.add_argument("--lcn-kernel", type=int, nargs=2, default=[7, 7], metavar=("FREQ", "FRAMES"),
+                        help="LCN neighbourhood in bins and frames, odd (default 7 7)")
+
+
+def _lcn(args):
+    return tuple(args.lcn_kernel) if args.lcn else None
+
+
 def _options(args) -> dict:
     return {k[4:]: v for k, v in vars(args).items() if k.startswith("opt_")}
 
@@ -64,6 +77,7 @@ def _parser():
     p.add_argument("--overlap", type=float, default=0.0, help="overlap of segments, a fraction")
     p.add_argument("--duration", type=float, help="seconds per row without --segment")
     p.add_argument("--db", action="store_true", help="store decibels")
+    _normalization_options(p)
     p.add_argument("--dtype", default="float32", choices=["float32", "float16"])
     p.add_argument("--keep-audio", action="store_true", help="store the samples of each row too")
     p.add_argument("--backend", default="numpy", choices=["numpy", "torch", "cupy"])
@@ -82,6 +96,7 @@ def _parser():
     p.add_argument("--feature", default="cqt", choices=sorted(ex.FEATURES))
     p.add_argument("--row", type=int, default=0, help="row of a features file (default 0)")
     p.add_argument("--sr", type=float, default=22050.0)
+    _normalization_options(p)
     _feature_options(p)
 
     p = sub.add_parser("demo", help="extract the bundled example recordings; write a picture")
@@ -107,7 +122,8 @@ def _extract(args) -> int:
     summary = ex.extract(
         args.inputs, args.output, feature=args.feature, options=_options(args), sr=args.sr,
         mono=args.mono, segment=args.segment, overlap=args.overlap, duration=args.duration,
-        db=args.db, dtype=args.dtype, keep_audio=args.keep_audio, backend=args.backend,
+        db=args.db, pcen=args.pcen, lcn=_lcn(args), dtype=args.dtype,
+        keep_audio=args.keep_audio, backend=args.backend,
         batch_size=args.batch_size,
         compression=None if args.compression == "none" else args.compression, quiet=args.quiet)
     print(summary.report(), file=sys.stderr)
@@ -135,6 +151,9 @@ def _info(args) -> int:
         print("  labels: " + ", ".join(f"{n} ({c})" for n, c in zip(names, counts, strict=True)))
         print(f"  sr {record['sr']} Hz, segment {record['segment']}, overlap {record['overlap']}, "
               f"db {record['db']}, mono {record['mono']}")
+        if record.get("normalization"):
+            (step, kwargs), = record["normalization"].items()
+            print(f"  normalisation: {step} " + ", ".join(f"{k}={v}" for k, v in kwargs.items()))
         print("  parameters: " + ", ".join(f"{k}={v}" for k, v in record["params"].items()))
     return EXIT_OK
 
@@ -157,6 +176,7 @@ def _show(args) -> int:
         while S.ndim > 2:
             S = S[0]
         feature, params, db = record["feature"], record["params"], record["db"]
+        db = db and not record.get("normalization")
         sr = record["sr"]
     else:
         feature = args.feature
@@ -164,8 +184,11 @@ def _show(args) -> int:
         if "sr" in params:
             params["sr"] = args.sr
         y, sr = io.load(args.file, sr=args.sr, mono=True)
-        S = ex.compute(y[:1], feature, params, db=feature not in ("mfcc", "chroma"))[0]
-        db = feature not in ("mfcc", "chroma")
+        spectral = feature not in ("mfcc", "chroma")
+        norm = ex.normalization_step(feature, params, pcen=args.pcen, lcn=_lcn(args))
+        db = spectral and not args.pcen  # decibels, then LCN when asked; PCEN instead of them
+        S = ex.compute(y[:1], feature, params, db=db, norm=norm)[0]
+        db = db and norm is None
         freqs = ex.frequencies(feature, params, S.shape[0])
         title = os.path.basename(args.file)
     hop = params.get("hop_length") or params.get("n_fft", 2048) // 4
@@ -189,6 +212,7 @@ def _demo(args) -> int:
     speech = os.path.join(here, "speech", "speech_libri_5703_16k_mono.flac")
     try:
         _show(_argparse.Namespace(file=speech, output=png, feature="cqt", sr=22050.0,
+                                  pcen=False, lcn=False, lcn_kernel=[7, 7],
                                   opt_fmin="C2", opt_n_bins=72))
     except ImportError:
         png = "no picture: pip install matplotlib (the 'plot' extra)"

@@ -11,6 +11,10 @@ Layout of the output (``h5py``)::
     frequencies (bins,)         centre frequency of each bin in Hz (mfcc: coefficient index)
     attrs: format, feature, params (JSON: everything that shapes the numbers), complete, ...
 
+The stored feature is the core function's output (magnitudes for the CQT), then decibels with
+``db``, then one normalisation when asked: PCEN of the magnitudes scaled by 2 ** 31 (instead of
+decibels) or LCN (of the decibels or magnitudes), as the seed notebook's ``Xn`` dataset.
+
 How nothing is lost: work is committed a batch of whole files at a time. Each batch is written
 to its own file in ``<output>.parts/`` (written under a temporary name, then renamed, which is
 atomic), and after each commit ``<output>`` itself is rewritten (again by rename) as a small
@@ -33,7 +37,7 @@ import time
 
 import numpy as np
 
-from . import constantq, features, filterbanks, io, scaling, spectral
+from . import constantq, features, filterbanks, io, normalization, scaling, spectral
 from ._checks import ParameterError
 
 __all__ = ["FEATURES", "extract", "ExtractError", "Summary", "collect_inputs", "feature_params"]
@@ -50,6 +54,7 @@ FEATURES = {
     "chroma": constantq.chroma_cqt,
 }
 _NOT_OPTIONS = {"mel_basis", "dft_basis", "log_basis", "check_finite", "method"}
+PCEN_SCALE = 2.0 ** 31  # librosa's advice for PCEN of float audio in [-1, 1]
 
 
 class ExtractError(RuntimeError):
@@ -148,17 +153,44 @@ def _backend_arrays(backend: str):
     raise ParameterError(f"backend must be numpy, torch or cupy. Received: backend={backend!r}")
 
 
+def normalization_step(feature: str, params: dict, *, pcen: bool = False, lcn=None,
+                       db: bool = False) -> dict | None:
+    """The normalisation after the feature, as the output records it: ``{'pcen': pcen's
+    arguments}``, ``{'lcn': lcn's arguments}`` or None. ``lcn`` is a ``(freq, frames)`` kernel
+    size (or None for no LCN)."""
+    if not (pcen or lcn is not None):
+        return None
+    if pcen and lcn is not None:
+        raise ParameterError("Choose one normalisation: --pcen or --lcn. Received both")
+    if feature in ("mfcc", "chroma"):
+        raise ParameterError(f"--pcen and --lcn apply to spectrogram features, not {feature!r}")
+    if pcen:
+        if db:
+            raise ParameterError("--pcen replaces the decibel step (it compresses the "
+                                 "magnitudes itself): drop --db, or use --lcn")
+        hop = params.get("hop_length") or params.get("n_fft", 2048) // 4
+        return {"pcen": {"sr": params["sr"], "hop_length": hop, "scale": PCEN_SCALE}}
+    kernel = [int(k) for k in (lcn if isinstance(lcn, (tuple, list)) else (lcn, lcn))]
+    normalization.lcn_weights(tuple(kernel))  # validate now
+    return {"lcn": {"kernel_size": kernel}}
+
+
 def compute(rows: np.ndarray, feature: str, params: dict, *, db: bool = False,
-            backend: str = "numpy") -> np.ndarray:
+            norm: dict | None = None, backend: str = "numpy") -> np.ndarray:
     """The feature of each row, ``(rows, [channels,] samples) -> (rows, [channels,] bins,
     frames)``: exactly the core function on those samples (magnitudes for the CQT), in dB
-    when asked."""
+    when asked, then normalised as ``norm`` (see :func:`normalization_step`) says."""
     to_backend, to_numpy = _backend_arrays(backend)
     out = FEATURES[feature](to_backend(rows), **params)
     if feature == "cqt":
         out = abs(out)
     if db:
         out = scaling.amplitude_to_db(out) if _is_amplitude(feature, params) else scaling.power_to_db(out)
+    if norm is not None and "pcen" in norm:
+        kwargs = dict(norm["pcen"])
+        out = normalization.pcen(out * kwargs.pop("scale"), **kwargs)
+    elif norm is not None:
+        out = normalization.lcn(out, kernel_size=tuple(norm["lcn"]["kernel_size"]))
     return to_numpy(out)
 
 
@@ -418,6 +450,7 @@ class _Run:
     feature: str
     params: dict
     db: bool
+    norm: dict | None
     dtype: str
     keep_audio: bool
     backend: str
@@ -436,7 +469,8 @@ class _Run:
         rows = np.concatenate(batch["rows"])
         feats = np.concatenate([
             compute(rows[s:s + self.batch_size], self.feature, self.params, db=self.db,
-                    backend=self.backend) for s in range(0, len(rows), self.batch_size)])
+                    norm=self.norm, backend=self.backend)
+            for s in range(0, len(rows), self.batch_size)])
         if self.freqs is None:
             self.freqs = frequencies(self.feature, self.params, feats.shape[-2])
         data = {"features": feats.astype(self.dtype), "row_file": np.concatenate(batch["row_file"]),
@@ -477,7 +511,7 @@ def _new_batch():
 def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None,
             sr: float = 22050, mono: bool = False, segment: int | None = None,
             overlap: float = 0.0, duration: float | None = None, db: bool = False,
-            dtype: str = "float32", keep_audio: bool = False, backend: str = "numpy",
+            pcen: bool = False, lcn=None, dtype: str = "float32", keep_audio: bool = False, backend: str = "numpy",
             batch_size: int | None = None, compression: str | None = "gzip", quiet: bool = False,
             stream=None) -> Summary:
     """Extract ``feature`` from every audio file in ``inputs`` into the HDF5 file ``output``.
@@ -504,6 +538,12 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         file's duration), cut or zero-padded.
     db : bool
         Store decibels (``amplitude_to_db`` for magnitudes, ``power_to_db`` for powers).
+    pcen : bool
+        Store PCEN of the magnitudes (or powers) scaled by 2 ** 31, with the feature's ``sr`` and
+        ``hop_length`` and librosa's other defaults; instead of ``db``.
+    lcn : int, (int, int) or None
+        Store the local contrast normalisation with this odd ``(freq, frames)`` kernel size,
+        after ``db`` when both are given (the seed notebook's order).
     dtype : 'float32' or 'float16'
     keep_audio : bool
         Also store each row's samples.
@@ -529,6 +569,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         params["sr"] = sr
     if db and feature in ("mfcc", "chroma"):
         raise ParameterError(f"--db applies to spectrogram features, not {feature!r}")
+    norm = normalization_step(feature, params, pcen=pcen, lcn=lcn, db=db)
     if dtype not in ("float32", "float16"):
         raise ParameterError(f"dtype must be float32 or float16. Received: dtype={dtype!r}")
     if not 0 <= overlap < 1:
@@ -549,10 +590,13 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         channels = max(channels, 1 if mono else ch)
         if length is None and segment is None:
             length = int(round((duration if duration else frames / rate) * sr))
-    record = json.loads(json.dumps({
+    record = {
         "feature": feature, "params": params, "sr": sr, "mono": mono, "channels": channels,
         "segment": segment, "overlap": overlap if segment else None, "length": length,
-        "db": db, "dtype": dtype, "keep_audio": keep_audio}, default=str))
+        "db": db, "dtype": dtype, "keep_audio": keep_audio}
+    if norm is not None:  # absent otherwise, so that earlier outputs still resume
+        record["normalization"] = norm
+    record = json.loads(json.dumps(record, default=str))
     done = _read_state(output, record)
     todo = [(p, lab) for p, lab in readable if p not in done]
     if todo:
@@ -560,8 +604,8 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
     summary = Summary(output=output, already=len(readable) - len(todo))
     attrs = {"format": FORMAT, "feature": feature, "params": json.dumps(record, sort_keys=True),
              "sr": sr, "audiofront_version": _version()}
-    run = _Run(output, feature, params, db, dtype, keep_audio, backend, batch_size, compression,
-               attrs, summary, _Progress(len(todo), quiet, stream), skipped,
+    run = _Run(output, feature, params, db, norm, dtype, keep_audio, backend, batch_size,
+               compression, attrs, summary, _Progress(len(todo), quiet, stream), skipped,
                part=len(_parts(output)), index=[_part_index(p) for p in _parts(output)])
     batch = _new_batch()
     for path, label in todo:
