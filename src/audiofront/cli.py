@@ -176,7 +176,8 @@ def _show(args) -> int:
         while S.ndim > 2:
             S = S[0]
         feature, params, db = record["feature"], record["params"], record["db"]
-        db = db and not record.get("normalization")
+        norm = record.get("normalization")
+        db = db and not norm
         sr = record["sr"]
     else:
         feature = args.feature
@@ -192,8 +193,9 @@ def _show(args) -> int:
         freqs = ex.frequencies(feature, params, S.shape[0])
         title = os.path.basename(args.file)
     hop = params.get("hop_length") or params.get("n_fft", 2048) // 4
+    step = f", {next(iter(norm)).upper()}" if norm else ""
     plot.plot_features(S, sr=sr, hop_length=hop, frequencies=freqs, feature=feature,
-                       title=f"{title}: {feature}", path=output, db=db)
+                       title=f"{title}: {feature}{step}", path=output, db=db)
     print(output)
     return EXIT_OK
 

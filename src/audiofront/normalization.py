@@ -10,9 +10,10 @@
 
 Everything data-dependent is taken per example, over the last two axes, never across a batch.
 
-The PCEN smoother is the first-order IIR ``M[t] = b E[t] + (1 - b) M[t - 1]`` along time. On
-NumPy it runs through ``scipy.signal.lfilter``. Elsewhere it is a blocked scan in two matrix
-products, so it runs on GPUs and compiles under ``jax.jit`` and ``torch.compile``: frames are cut
+The PCEN smoother is the first-order IIR ``M[t] = b E[t] + (1 - b) M[t - 1]`` along time,
+computed on every backend as a blocked scan in two matrix products, so it runs on GPUs and
+compiles under ``jax.jit`` and ``torch.compile`` (on NumPy it also beat ``scipy.signal.lfilter``
+over the 16 x 10 s mel batch, 10.0 against 11.6 ms, so there is no separate path): frames are cut
 into blocks of ``L`` (64); a lower-triangular ``(L, L)`` Toeplitz matrix of ``b a ** (i - j)``
 (``a = 1 - b``) gives every block's zero-state response at once; the state entering each block
 follows the same recurrence at block rate (coefficient ``a ** L``), which a second triangular
@@ -265,12 +266,6 @@ def _smooth(x, b, zi, xp):
     """``(lfilter([b], [1, b - 1], x, zi=zi, axis=-1), zf)``: ``y[t] = b x[t] + z[t - 1]``,
     ``z[t] = (1 - b) y[t]``, ``z[-1] = zi``; so ``y`` is the zero-state response plus
     ``zi a ** t``, and ``zf = a y[-1]``."""
-    if _backend.fast_path(xp) == "numpy" and isinstance(b, float):
-        import scipy.signal
-
-        zi = np.broadcast_to(np.asarray(zi, dtype=x.dtype), tuple(x.shape[:-1]) + (1,))
-        y, zf = scipy.signal.lfilter([b], [1.0, b - 1.0], x, axis=-1, zi=zi)
-        return y.astype(x.dtype, copy=False), zf.astype(x.dtype, copy=False)
     n = x.shape[-1]
     a = 1.0 - b
     y = _blocked_scan(x, b, xp) + zi * _powers(a, 0, n, x, xp)
