@@ -113,6 +113,17 @@ def test_cached_constants_outlive_a_compiled_call(make):
     np.testing.assert_array_equal(outs[0], outs[1])
 
 
+def test_kapre_window_names(audio):
+    """kapre's documented window names (tf.signal's periodic windows) are understood."""
+    for kapre_name, name in (("hann_window", "hann"), ("hamming_window", "hamming")):
+        S = afk.STFT(n_fft=512, hop_length=128, window_name=kapre_name)(audio)
+        expected = af.stft(np.moveaxis(audio, -1, 1), n_fft=512, hop_length=128, window=name,
+                           center=False)
+        tolerance_check(as_numpy(S), core_layout(expected), 1e-5, kapre_name)
+    with pytest.raises(af.ParameterError, match="Unknown window 'vorbis'"):
+        afk.STFT(n_fft=512, window_name="vorbis")
+
+
 def test_layers_check_what_the_torch_modules_check():
     """One validation for both adapters (_checks.stft_config, mask_config)."""
     with pytest.raises(af.ParameterError, match="pad_mode='bogus'"):

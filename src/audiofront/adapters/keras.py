@@ -77,6 +77,16 @@ def _last(data_format: str) -> bool:
     return data_format != "channels_first"
 
 
+# kapre's window names (tf.signal's periodic windows) -> the core's; None is kapre's default
+_KAPRE_WINDOWS = {None: "hann", "hann_window": "hann", "hamming_window": "hamming"}
+
+
+def _window(name):
+    """The core window for a layer's ``window_name``: kapre's tf.signal names, or any name
+    :func:`audiofront.get_window` knows."""
+    return _KAPRE_WINDOWS.get(name, name)
+
+
 def _in_core_layout(fn, x, *, channels_last: bool, spectral: bool = True):
     """``fn`` applied to ``x`` in the core's layout, its result returned in the layer's.
 
@@ -159,10 +169,10 @@ class _STFTLayer(_AudioLayer):
         self.pad_begin, self.pad_end = bool(pad_begin), bool(pad_end)
         self.center, self.pad_mode = bool(center), pad_mode
         self.trainable_kernel = bool(trainable_kernel)
-        af.get_window(window_name or "hann", self.win_length)  # validate now
+        af.get_window(_window(window_name), self.win_length)  # validate now
 
     def build(self, input_shape):
-        window = self.window_name or "hann"
+        window = _window(self.window_name)
         w = af.get_window(window, self.win_length, n_fft=self.n_fft)
         self.window = self.add_weight(name="window", shape=w.shape, trainable=False,
                                       initializer=keras.initializers.Constant(w))
@@ -557,7 +567,7 @@ class InverseSTFT(_Layer):
         xp = _xp()
         S = xp.moveaxis(S, -1, 1) if self._in_last else S  # (batch, ch, frames, freq)
         y = af.istft(xp.moveaxis(S, -1, -2), n_fft=self.n_fft, hop_length=self.hop_length,
-                     win_length=self.win_length, window=self.forward_window_name or "hann",
+                     win_length=self.win_length, window=_window(self.forward_window_name),
                      center=self.center, length=self.length)
         return xp.moveaxis(y, 1, -1) if self._out_last else y
 
@@ -768,13 +778,6 @@ class Energy(_Layer):
                 "data_format": self.frame.data_format}
 
 
-def _tf_mfcc_basis(n_mfccs: int, n_mels: int) -> np.ndarray:
-    """TensorFlow's ``mfccs_from_log_mel_spectrograms`` (kapre's): the unnormalised DCT-II
-    scaled by ``1 / sqrt(2 n_mels)`` (orthonormal but for coefficient 0, which is sqrt(2)
-    larger than librosa's)."""
-    return af.dct_matrix(n_mfccs, n_mels, norm=None) / np.sqrt(2.0 * n_mels)
-
-
 @keras.saving.register_keras_serializable(package=_PACKAGE)
 class LogmelToMFCC(_Layer):
     """kapre's ``LogmelToMFCC``: ``(batch, frames, n_mels, ch) -> (batch, frames, n_mfccs,
@@ -787,8 +790,10 @@ class LogmelToMFCC(_Layer):
 
     def call(self, x):
         def mfcc(S):  # (batch, ch, mels, frames)
-            basis = _constant(_tf_mfcc_basis, (self.n_mfccs, S.shape[-2]), S)
-            return af.logmel_to_mfcc(S, dct_basis=basis)
+            # TensorFlow's mfccs_from_log_mel_spectrograms (kapre's): the unnormalised DCT-II
+            # over 1 / sqrt(2 n_mels), orthonormal but for coefficient 0, sqrt(2) x librosa's
+            scale = 1.0 / float(np.sqrt(2.0 * S.shape[-2]))
+            return af.logmel_to_mfcc(S, n_mfcc=self.n_mfccs, norm=None) * scale
 
         return _in_core_layout(mfcc, x, channels_last=self._last)
 

@@ -293,15 +293,14 @@ class MFCC(_Module):
         super().__init__(layout)
         self.melspectrogram = MelSpectrogram(sr=sr, **melspectrogram_kwargs)
         self.to_db = PowerToDB(ref=ref, amin=amin, top_db=top_db)
-        n_mels = self.melspectrogram.mel_basis.shape[0]
-        self.n_mfcc = n_mfcc
-        self._constant("dct_basis", af.mfcc_basis(n_mfcc, n_mels, norm=norm, lifter=lifter, xp=XP,
-                                                  dtype=torch.float32))
+        af.mfcc_basis(n_mfcc, self.melspectrogram.mel_basis.shape[0], norm=norm,
+                      lifter=lifter)  # validate now
+        self.n_mfcc, self.norm, self.lifter = n_mfcc, norm, lifter
 
     @_in_float32
     def forward(self, x):
-        return self._out(af.logmel_to_mfcc(self.to_db(self.melspectrogram(x)),
-                                           dct_basis=self.dct_basis))
+        return self._out(af.logmel_to_mfcc(self.to_db(self.melspectrogram(x)), n_mfcc=self.n_mfcc,
+                                           norm=self.norm, lifter=self.lifter))
 
 
 class Delta(_Module):
