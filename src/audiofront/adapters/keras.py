@@ -716,16 +716,34 @@ def get_perfectly_reconstructing_stft_istft(stft_input_shape=None, istft_input_s
                                             waveform_data_format="default",
                                             stft_data_format="default", stft_name="stft",
                                             istft_name="istft"):
-    """An (STFT, InverseSTFT) pair whose composition gives the waveform back (centred frames,
-    weighted overlap-add); with ``stft_input_shape`` the inverse returns exactly that length."""
-    length = stft_input_shape[0 if waveform_data_format != "channels_first" else 1] \
-        if stft_input_shape is not None else None
+    """kapre's (STFT, InverseSTFT) pair, whose composition gives the waveform back delayed.
+
+    As kapre (0.3 and 0.4): the STFT pads ``win_length - hop_length`` zeros before the signal
+    and enough after it for a last whole frame (``pad_begin``, ``pad_end``), and the inverse
+    overlap-adds every frame (``(frames - 1) * hop_length + n_fft`` samples). So the output
+    holds those ``win_length - hop_length`` leading samples, then the waveform, then the end
+    padding: trim ``output[:, win_length - hop_length:][:, :n]`` as kapre's users do. The
+    window-to-hop ratio must be a power of 2 (kapre's rule for a perfect pair).
+
+    Inside the trimmed part the waveform is exact; in the padding the two differ: the inverse
+    here divides by the true window envelope (librosa's istft), kapre's by its steady-state
+    value, so in the first samples, where the envelope is nearly 0, ours amplifies rounding
+    (up to ~1e-2) where kapre's attenuates it.
+    """
+    win_length = n_fft if win_length is None else win_length
+    hop_length = win_length // 4 if hop_length is None else hop_length
+    ratio = win_length / hop_length if hop_length else 0
+    if ratio < 1 or ratio != int(ratio) or int(ratio) & (int(ratio) - 1):
+        raise ParameterError(
+            f"A perfectly reconstructing pair needs win_length / hop_length to be a power of 2. "
+            f"Received: win_length={win_length}, hop_length={hop_length}"
+        )
     stft = STFT(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
-                window_name=forward_window_name, center=True,
+                window_name=forward_window_name, pad_begin=True, pad_end=True,
                 input_data_format=waveform_data_format, output_data_format=stft_data_format,
                 name=stft_name)
     istft = InverseSTFT(n_fft=n_fft, win_length=win_length, hop_length=hop_length,
-                        forward_window_name=forward_window_name, center=True, length=length,
+                        forward_window_name=forward_window_name, center=False,
                         input_data_format=stft_data_format,
                         output_data_format=waveform_data_format, name=istft_name)
     if stft_input_shape is not None:
