@@ -24,8 +24,9 @@ pad_mode : str
     ``'symmetric'``, ``'edge'`` or ``'wrap'``.
 method : {'fft', 'dft'}
     ``'fft'`` (default): real FFT, the fastest. ``'dft'``: a real matrix product with the
-    windowed cosine / sine basis (no complex dtype inside; trainable; exports to ONNX and
-    TFLite). Both agree to rounding error.
+    windowed cosine / sine basis (no complex dtype inside; trainable). Both agree to rounding
+    error and both export to ONNX and TFLite, where ``'dft'`` is the faster for small
+    ``n_fft`` (512) and ``'fft'`` from 1024 up (benchmarks/export.py).
 dft_basis : array or None
     For ``method='dft'``: a precomputed basis from :func:`dft_basis`, shape
     ``(n_fft, 2 * (1 + n_fft // 2))``, e.g. a trainable parameter. Default: built and cached.

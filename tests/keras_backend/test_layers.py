@@ -458,9 +458,10 @@ def test_kapre_readme_style_model_trains(tmp_path):
     np.testing.assert_allclose(as_numpy(again(x[:4])), as_numpy(model(x[:4])), rtol=1e-5, atol=1e-6)
 
 
-def test_tensorflow_xla_and_tflite_with_a_batch():
-    """On TensorFlow: the mel model runs under tf.function(jit_compile=True), and with
-    method='dft' it converts to TFLite and runs there with a batch of 3 (kapre#130)."""
+@pytest.mark.parametrize("method", ["fft", "dft"])
+def test_tensorflow_xla_and_tflite_with_a_batch(method):
+    """On TensorFlow: the mel model runs under tf.function(jit_compile=True), and with either
+    STFT method it converts to TFLite and runs there with a batch of 3 (kapre#130)."""
     if keras.backend.backend() != "tensorflow":
         pytest.skip("N/A: TensorFlow only")
     import tensorflow as tf
@@ -468,7 +469,7 @@ def test_tensorflow_xla_and_tflite_with_a_batch():
     x = (np.random.default_rng(0).standard_normal((3, 16000, 1)) * 0.3).astype(np.float32)
     model = keras.Sequential([keras.Input((16000, 1)),
                               afk.MelSpectrogram(sample_rate=16000, n_fft=512, n_mels=40,
-                                                 method="dft"),
+                                                 method=method),
                               afk.PowerToDB()])
     expected = as_numpy(model(x))
     xla = tf.function(lambda a: model(a), jit_compile=True)
