@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -311,3 +312,64 @@ def test_show_draws_normalised_features(dataset, tmp_path):
         png = tmp_path / f"{flag[2:]}.png"
         assert main(["show", str(clip), "--feature", "mel", flag, "-o", str(png)]) == 0
         assert png.stat().st_size > 10000
+
+
+@pytest.fixture
+def uneven(tmp_path):
+    """One folder of clips from 0.5 s to 40 s (noise and tones, two labels, one stereo)."""
+    root = tmp_path / "uneven"
+    rng = np.random.default_rng(7)
+    seconds = {"short": 0.5, "speech_like": 14.0, "call": 2.7, "long": 40.0}
+    for i, (name, dur) in enumerate(seconds.items()):
+        label = root / ("a" if i % 2 else "b")
+        label.mkdir(parents=True, exist_ok=True)
+        n = int(dur * 22050)
+        y = 0.3 * rng.standard_normal(n) + 0.5 * np.sin(2 * np.pi * (220 + 110 * i) * np.arange(n) / 22050)
+        soundfile.write(label / f"{name}.wav", y.astype(np.float32), 22050)
+    return root, seconds
+
+
+def test_whole_clips_are_stored_whole(uneven, tmp_path):
+    root, seconds = uneven
+    out = tmp_path / "whole.h5"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is cut, so nothing to warn about
+        assert main(["extract", str(root), "-o", str(out), "-q", *CQT]) == 0
+    data = af.FeatureFile(out)
+    assert len(data) == 4 and data.label_names == ["a", "b"]
+    for i in range(len(data)):
+        S, label = data[i]
+        path, offset = data.source(i)
+        assert offset == 0 and data.label_names[label] == os.path.basename(os.path.dirname(path))
+        y, _ = afio.load(path, sr=22050, mono=True)
+        assert y.shape[1] == int(seconds[os.path.basename(path)[:-4]] * 22050)  # whole
+        expected = np.abs(af.cqt(y[0], sr=22050, fmin="C2", n_bins=60, hop_length=512))
+        assert S.shape == expected.shape, (path, S.shape, expected.shape)
+        assert_row_close(S, expected, path)
+    raw, _ = read(out)
+    assert raw["features"].shape[-1] == max(raw["frames"])  # padded to the longest clip
+    assert sorted(raw["samples"]) == sorted(int(s * 22050) for s in seconds.values())
+
+
+def test_fixed_duration_warns_of_what_it_cuts(uneven, tmp_path):
+    root, _ = uneven
+    with pytest.warns(UserWarning, match=r"cuts 2 of 4 clips, 48\.0 s of audio"):
+        assert main(["extract", str(root), "-o", str(tmp_path / "d.h5"), "-q", "--duration", "3",
+                     "--feature", "mel", "--n-mels", "32"]) == 0
+    data, _ = read(tmp_path / "d.h5")
+    assert data["features"].shape[0] == 4  # the shorter clips padded, their true length kept
+    assert sorted(data["samples"]) == [11025, 59535, 3 * 22050, 3 * 22050]
+
+
+def test_feature_file_in_a_torch_dataloader(uneven, tmp_path):
+    torch = optional("torch")
+    root, _ = uneven
+    out = tmp_path / "f.h5"
+    assert main(["extract", str(root), "-o", str(out), "-q", "--feature", "mel",
+                 "--n-mels", "32"]) == 0
+    data = af.FeatureFile(out)
+    loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=2)
+    seen = [(S.shape[-1], int(label)) for S, label in loader]  # each worker opens the file
+    assert seen == [(data[i][0].shape[-1], data[i][1]) for i in range(len(data))]
+    with pytest.raises(IndexError, match="Received: 4"):
+        data[4]

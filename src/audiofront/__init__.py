@@ -14,6 +14,7 @@ from .features import (apply_filterbank, delta, log_frequency_spectrogram, logme
                        melspectrogram, mfcc, mfcc_basis)
 from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank,
                           mel_filterbank, mel_frequencies, mel_to_hz)
+from .featurefile import FeatureFile
 from .framing import frame, frame_count, overlap_add
 from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
@@ -23,7 +24,7 @@ from .windows import get_window
 __version__ = "0.1.0"
 
 __all__ = [
-    "ParameterError",
+    "ParameterError", "FeatureFile",
     "frame", "frame_count", "overlap_add",
     "get_window",
     "stft", "istft", "spectrogram", "magnitude", "phase", "dft_basis",

@@ -169,7 +169,7 @@ def _show(args) -> int:
 
         with h5py.File(args.file, "r") as f:
             record = json.loads(f.attrs["params"])
-            S = f["features"][args.row]
+            S = f["features"][args.row][..., :int(f["frames"][args.row])]  # its true frames
             freqs = f["frequencies"][()]
             files = f["files"].asstr()[()]
             title = f"{os.path.basename(files[f['source'][args.row]])}, row {args.row}"

@@ -7,9 +7,18 @@ Layout of the output (``h5py``)::
     label      (rows,) int32   index into label_names (a clip's label is its folder's name)
     source     (rows,) int32   index into files
     offset     (rows,) int64   first sample of the row in its file (at the output rate)
+    samples    (rows,) int64   the row's true length in samples (the rest of ``audio`` is 0)
+    frames     (rows,) int64   the row's true number of frames (the rest of ``features`` is 0)
     files, file_label, label_names, skipped        strings
     frequencies (bins,)         centre frequency of each bin in Hz (mfcc: coefficient index)
     attrs: format, feature, params (JSON: everything that shapes the numbers), complete, ...
+
+Three layouts of rows. Whole clips (the default, without ``segment`` and ``duration``): one row
+per clip, every clip stored whole, rows padded with zeros to the longest clip and ``frames``
+giving each row's own frame count (``FeatureFile(path)[i]`` returns just those frames). Fixed
+rows (``duration``): every clip cut or zero-padded to that many seconds, with a warning that
+says how many were cut and by how much. Segments (``segment``, ``overlap``): every whole window
+of a clip, the seed notebook's slicing.
 
 The stored feature is the core function's output (magnitudes for the CQT), then decibels with
 ``db``, then one normalisation when asked: PCEN of the magnitudes scaled by 2 ** 31 (instead of
@@ -30,10 +39,12 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import math
 import os
 import shutil
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -42,7 +53,7 @@ from ._checks import ParameterError
 
 __all__ = ["FEATURES", "extract", "ExtractError", "Summary", "collect_inputs", "feature_params"]
 
-FORMAT = "audiofront-features/1"
+FORMAT = "audiofront-features/2"  # /2: whole clips by default, per-row samples and frames
 
 # name -> core function; its keyword parameters are the feature's options
 FEATURES = {
@@ -218,26 +229,32 @@ def frequencies(feature: str, params: dict, n_bins: int) -> np.ndarray:
     return np.arange(n_bins, dtype=np.float64)
 
 
-def segments(y: np.ndarray, *, segment: int | None, overlap: float, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(rows, offsets)`` of one clip ``(channels, n)``.
+def segments(y: np.ndarray, *, segment: int | None, overlap: float,
+             length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, offsets, samples)`` of one clip ``(channels, n)``: ``samples`` is each row's
+    true length (the rest of the row is zero padding).
 
     With ``segment``: every window of ``segment`` samples starting at multiples of
     ``segment * (1 - overlap)`` that fits in the clip (``overlap=0.5`` gives the notebook's
-    aligned plus half-shifted frames). Without: the whole clip, cut or zero-padded to
-    ``length`` samples.
+    aligned plus half-shifted frames). Without: the clip cut or zero-padded to ``length``
+    samples (for whole clips, ``length`` is the longest clip's).
     """
     if segment is None:
         clip = y[:, :length]
         if clip.shape[1] < length:
             clip = np.pad(clip, [(0, 0), (0, length - clip.shape[1])])
-        return clip[None], np.zeros(1, dtype=np.int64)
+        return clip[None], np.zeros(1, dtype=np.int64), np.array([min(y.shape[1], length)])
     hop = max(1, int(round(segment * (1.0 - overlap))))
     starts = np.arange(0, y.shape[1] - segment + 1, hop, dtype=np.int64)
     index = starts[:, None] + np.arange(segment)[None, :]
-    return np.ascontiguousarray(np.moveaxis(y[:, index], 1, 0)), starts
+    rows = np.ascontiguousarray(np.moveaxis(y[:, index], 1, 0))
+    return rows, starts, np.full(len(starts), segment, dtype=np.int64)
 
 
 # --- the output file -------------------------------------------------------------------------
+
+ROW_KEYS = ("row_file", "offset", "samples", "frames")  # per-row metadata of a part
+
 
 def _h5():
     import h5py
@@ -302,8 +319,8 @@ def _write_part(output: str, index: int, batch: dict, compression) -> str:
                 data = batch[key]
                 f.create_dataset(key, data=data, chunks=(1,) + data.shape[1:],
                                  compression=compression)
-        f["row_file"] = batch["row_file"]
-        f["offset"] = batch["offset"]
+        for key in ROW_KEYS:
+            f[key] = batch[key]
         f["files"] = np.array(batch["files"], dtype=object)
         f["labels"] = np.array(batch["labels"], dtype=object)
     os.replace(tmp, name)
@@ -324,7 +341,7 @@ def _strings(values):
 def _part_index(part: str) -> dict:
     """What publishing needs to know of a part (read once per run, then kept)."""
     with _h5().File(part, "r") as f:
-        return {"path": part, "row_file": f["row_file"][()], "offset": f["offset"][()],
+        return {"path": part, **{key: f[key][()] for key in ROW_KEYS},
                 "files": f["files"].asstr()[()].tolist(), "labels": f["labels"].asstr()[()].tolist(),
                 "shapes": {key: (f[key].shape, f[key].dtype) for key in ("features", "audio")
                            if key in f}}
@@ -337,16 +354,17 @@ def _publish(output: str, index: list, attrs: dict, freqs, skipped, *, consolida
     removed)."""
     h5py = _h5()
     parts = [entry["path"] for entry in index]
-    files, labels, row_file, offsets, shapes = [], [], [], [], {}
+    files, labels, shapes = [], [], {}
+    rows = {key: [] for key in ROW_KEYS}
     for entry in index:
-        row_file.append(entry["row_file"] + len(files))
-        offsets.append(entry["offset"])
+        for key in ROW_KEYS:
+            rows[key].append(entry[key] + (len(files) if key == "row_file" else 0))
         files += entry["files"]
         labels += entry["labels"]
         for key, shape in entry["shapes"].items():
             shapes.setdefault(key, []).append(shape)
     label_names = sorted(set(labels))
-    row_file = np.concatenate(row_file).astype(np.int32)
+    row_file = np.concatenate(rows["row_file"]).astype(np.int32)
     file_label = np.array([label_names.index(lab) for lab in labels], dtype=np.int32)
     tmp = output + ".tmp"
     with h5py.File(tmp, "w") as out:
@@ -375,7 +393,8 @@ def _publish(output: str, index: list, attrs: dict, freqs, skipped, *, consolida
                 out.create_virtual_dataset(key, layout)
         out["label"] = file_label[row_file]
         out["source"] = row_file
-        out["offset"] = np.concatenate(offsets)
+        for key in ("offset", "samples", "frames"):
+            out[key] = np.concatenate(rows[key]).astype(np.int64)
         out["files"] = _strings(files)
         out["file_label"] = file_label
         out["label_names"] = _strings(label_names)
@@ -404,7 +423,8 @@ def _adopt_consolidated(output: str) -> None:
                 if key in f:
                     f.copy(key, g)
             g["row_file"] = f["source"][()]
-            g["offset"] = f["offset"][()]
+            for key in ("offset", "samples", "frames"):
+                g[key] = f[key][()]
             g["files"] = f["files"][()]
             names = f["label_names"].asstr()[()].tolist()
             g["labels"] = _strings([names[i] for i in f["file_label"][()]])
@@ -461,21 +481,20 @@ class _Run:
     progress: _Progress
     skipped: list = dataclasses.field(default_factory=list)
     freqs: object = None
+    full_frames: int | None = None
     part: int = 0
     index: list = dataclasses.field(default_factory=list)  # _part_index of every part
 
     def commit(self, batch: dict) -> None:
         """Compute a batch of whole files, write it as a part, publish the output."""
         rows = np.concatenate(batch["rows"])
-        feats = np.concatenate([
-            compute(rows[s:s + self.batch_size], self.feature, self.params, db=self.db,
-                    norm=self.norm, backend=self.backend)
-            for s in range(0, len(rows), self.batch_size)])
+        samples = np.concatenate(batch["samples"])
+        feats, frames = self.features(rows, samples)
         if self.freqs is None:
             self.freqs = frequencies(self.feature, self.params, feats.shape[-2])
         data = {"features": feats.astype(self.dtype), "row_file": np.concatenate(batch["row_file"]),
-                "offset": np.concatenate(batch["offsets"]), "files": batch["files"],
-                "labels": batch["labels"]}
+                "offset": np.concatenate(batch["offsets"]), "samples": samples,
+                "frames": frames, "files": batch["files"], "labels": batch["labels"]}
         if self.keep_audio:
             data["audio"] = rows.astype(self.dtype)
         self.index.append(_part_index(_write_part(self.output, self.part, data,
@@ -486,6 +505,30 @@ class _Run:
         self.summary.rows += len(rows)
         self.summary.audio_seconds += batch["seconds"]
         self.progress.update(len(batch["files"]), batch["seconds"])
+
+    def features(self, rows, samples):
+        """``(features, frames)`` of rows whose first ``samples`` are the signal: rows of one
+        true length are computed together (in batches of ``batch_size``), each on exactly its
+        samples, so a clip's features are the core's on that clip whatever the padding; the
+        shorter ones are zero-padded to the frames of a full row."""
+        def run(block):
+            return compute(block, self.feature, self.params, db=self.db, norm=self.norm,
+                           backend=self.backend)
+
+        if self.full_frames is None:
+            self.full_frames = run(np.zeros_like(rows[:1])).shape[-1]
+        out, frames = None, np.zeros(len(rows), dtype=np.int64)
+        for n in np.unique(samples):
+            which = np.flatnonzero(samples == n)
+            for s in range(0, len(which), self.batch_size):
+                at = which[s:s + self.batch_size]
+                part = run(rows[at][..., :n])
+                if out is None:
+                    out = np.zeros((len(rows),) + part.shape[1:-1] + (self.full_frames,),
+                                   dtype=part.dtype)
+                out[at, ..., :part.shape[-1]] = part
+                frames[at] = part.shape[-1]
+        return out, frames
 
     def publish(self, *, consolidate: bool) -> None:
         freqs = self.freqs if self.freqs is not None else np.zeros(0)
@@ -505,7 +548,8 @@ def _auto_batch(row_samples: int, backend: str) -> int:
 
 
 def _new_batch():
-    return {"files": [], "labels": [], "rows": [], "offsets": [], "row_file": [], "seconds": 0.0}
+    return {"files": [], "labels": [], "rows": [], "offsets": [], "samples": [], "row_file": [],
+            "seconds": 0.0}
 
 
 def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None,
@@ -534,8 +578,9 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         repeated into both channels) and have a channel axis when there is more than one.
     segment, overlap
         Slice each clip into ``segment``-sample rows overlapping by the fraction ``overlap``.
-        Without ``segment`` each clip is one row of ``duration`` seconds (default: the first
-        file's duration), cut or zero-padded.
+        Without ``segment`` each clip is one row, stored whole (rows padded to the longest clip,
+        their true ``frames`` recorded), or with ``duration`` cut or zero-padded to that many
+        seconds (a warning says how many clips were cut).
     db : bool
         Store decibels (``amplitude_to_db`` for magnitudes, ``power_to_db`` for powers).
     pcen : bool
@@ -579,7 +624,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
     inputs = collect_inputs(inputs)
     if not inputs:
         raise ExtractError("no audio files found in the inputs")
-    skipped, readable, channels, length = [], [], 1, None
+    skipped, readable, channels, lengths = [], [], 1, {}
     for path, label in inputs:
         try:
             rate, ch, frames = io.info(path)
@@ -588,8 +633,17 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
             continue
         readable.append((path, label))
         channels = max(channels, 1 if mono else ch)
-        if length is None and segment is None:
-            length = int(round((duration if duration else frames / rate) * sr))
+        lengths[path] = math.ceil(frames * sr / rate)  # after resampling (soxr rounds up)
+    length = None
+    if segment is None and duration:
+        length = int(round(duration * sr))
+        cut = {p: n - length for p, n in lengths.items() if n > length}
+        if cut:
+            warnings.warn(f"--duration {duration} s cuts {len(cut)} of {len(lengths)} clips, "
+                          f"{sum(cut.values()) / sr:.1f} s of audio in all (the longest clip "
+                          f"lasts {max(lengths.values()) / sr:.1f} s)", UserWarning, stacklevel=2)
+    elif segment is None and lengths:
+        length = max(lengths.values())  # whole clips: rows as long as the longest
     record = {
         "feature": feature, "params": params, "sr": sr, "mono": mono, "channels": channels,
         "segment": segment, "overlap": overlap if segment else None, "length": length,
@@ -611,7 +665,10 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
     for path, label in todo:
         try:
             y, _ = io.load(path, sr=sr, mono=mono, channels=channels)
-            rows, offsets = segments(y, segment=segment, overlap=overlap, length=length)
+            if segment is None and not duration and y.shape[1] > length:
+                raise io.AudioError(f"{path}: decoded to {y.shape[1]} samples, more than its "
+                                    f"header said ({length}); not stored rather than cut")
+            rows, offsets, samples = segments(y, segment=segment, overlap=overlap, length=length)
             if rows.shape[0] == 0:
                 raise io.AudioError(f"{path}: shorter than one segment of {segment} samples")
         except io.AudioError as exc:
@@ -621,6 +678,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         batch["labels"].append(label)
         batch["rows"].append(rows[:, 0] if channels == 1 else rows)
         batch["offsets"].append(offsets)
+        batch["samples"].append(samples)
         batch["row_file"].append(np.full(len(rows), len(batch["files"]) - 1, dtype=np.int32))
         batch["seconds"] += y.shape[1] / sr
         if run.batch_size is None:
