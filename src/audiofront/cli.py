@@ -90,6 +90,9 @@ def _parser():
     p = sub.add_parser("info", help="summarise a features file")
     p.add_argument("file")
 
+    p = sub.add_parser("verify", help="check that a features file is complete and whole")
+    p.add_argument("file")
+
     p = sub.add_parser("show", help="a picture of a clip's features")
     p.add_argument("file", help="an audio file, or a features file (with --row)")
     p.add_argument("-o", "--output", default=None, help="PNG to write (default: FILE.png)")
@@ -108,7 +111,9 @@ def _parser():
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"extract": _extract, "info": _info, "show": _show, "demo": _demo}[args.command](args)
+        commands = {"extract": _extract, "info": _info, "verify": _verify, "show": _show,
+                    "demo": _demo}
+        return commands[args.command](args)
     except (ex.ExtractError, ValueError, ImportError) as exc:
         print(f"audiofront {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -128,6 +133,18 @@ def _extract(args) -> int:
         compression=None if args.compression == "none" else args.compression, quiet=args.quiet)
     print(summary.report(), file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_SKIPPED
+
+
+def _verify(args) -> int:
+    """0: complete and whole; 1: whole but in progress (resume it); 2: broken."""
+    complete, problems = ex.verify(args.file)
+    for problem in problems:
+        print(f"audiofront verify: {args.file}: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_ERROR
+    print(f"{args.file}: {'complete' if complete else 'in progress (resume to finish)'}, "
+          f"every part present")
+    return EXIT_OK if complete else EXIT_SKIPPED
 
 
 def _info(args) -> int:

@@ -51,7 +51,8 @@ import numpy as np
 from . import constantq, features, filterbanks, io, normalization, scaling, spectral
 from ._checks import ParameterError
 
-__all__ = ["FEATURES", "extract", "ExtractError", "Summary", "collect_inputs", "feature_params"]
+__all__ = ["FEATURES", "extract", "verify", "ExtractError", "Summary", "collect_inputs",
+           "feature_params"]
 
 FORMAT = "audiofront-features/2"  # /2: whole clips by default, per-row samples and frames
 
@@ -429,6 +430,65 @@ def _adopt_consolidated(output: str) -> None:
             names = f["label_names"].asstr()[()].tolist()
             g["labels"] = _strings([names[i] for i in f["file_label"][()]])
     os.replace(part + ".tmp", part)
+
+
+def verify(output) -> tuple[bool, list[str]]:
+    """``(complete, problems)`` of an extraction output.
+
+    HDF5 virtual datasets read a missing source as fill values, silently, so an in-progress
+    output whose part files were moved or deleted still opens: this checks that every part
+    the output points at exists with the data it should hold, and that the per-row datasets
+    agree (counts, indices into ``files`` and ``label_names``, frame counts). ``problems`` is
+    empty for a valid file; ``complete`` says whether the run finished (else resume it).
+    """
+    h5py = _h5()
+    output = os.fspath(output)
+    problems = []
+    try:
+        f = h5py.File(output, "r")
+    except Exception as exc:
+        return False, [f"{output} cannot be opened: {exc}"]
+    with f:
+        if f.attrs.get("format") != FORMAT:
+            return False, [f"{output} is not an audiofront features file of format {FORMAT} "
+                           f"(format={f.attrs.get('format')!r})"]
+        need = ("features", "label", "source", "offset", "samples", "frames", "files",
+                "label_names", "file_label")
+        missing = [key for key in need if key not in f]
+        if missing:
+            return False, [f"missing datasets: {', '.join(missing)}"]
+        for key in ("features", "audio"):
+            if key in f and f[key].is_virtual:
+                for source in f[key].virtual_sources():
+                    path = os.path.join(os.path.dirname(os.path.abspath(output)), source.file_name)
+                    problem = _check_source(path, source.dset_name)
+                    if problem:
+                        problems.append(f"{key}: {problem}")
+        rows = f["features"].shape[0]
+        for key in ("label", "source", "offset", "samples", "frames"):
+            if f[key].shape[0] != rows:
+                problems.append(f"{key} has {f[key].shape[0]} entries for {rows} rows")
+        if not problems and rows:
+            if f["source"][()].max() >= len(f["files"]):
+                problems.append("a row's source is not among the files")
+            if f["label"][()].max() >= len(f["label_names"]):
+                problems.append("a row's label is not among the label names")
+            if f["frames"][()].max() > f["features"].shape[-1]:
+                problems.append("a row has more frames than the features dataset holds")
+        complete = bool(f.attrs.get("complete"))
+    return complete, problems
+
+
+def _check_source(path, dataset):
+    if not os.path.exists(path):
+        return f"part {path} is missing (its rows would read as zeros)"
+    try:
+        with _h5().File(path, "r") as part:
+            if dataset not in part:
+                return f"part {path} has no dataset {dataset!r}"
+    except Exception as exc:
+        return f"part {path} cannot be read ({exc})"
+    return None
 
 
 # --- the run ---------------------------------------------------------------------------------
