@@ -199,25 +199,38 @@ def pcen(S, /, *, sr: float = 22050, hop_length: int = 512, gain=0.98, bias=2.0,
 
 # --- trainable PCEN: one parametrisation for every adapter -----------------------------------
 
-PCEN_PARAMETERS = ("gain", "bias", "power", "b")
+def pcen_settings(*, sr=22050, hop_length=512, gain=0.98, bias=2.0, power=0.5,
+                  time_constant=0.4, eps=1e-6, b=None, max_size=1,
+                  trainable: bool = False) -> dict:
+    """A PCEN layer's fixed parameters, checked once for every adapter: ``{'gain', 'bias',
+    'power', 'b'}`` as :func:`pcen` takes them, ``b`` derived from ``time_constant`` when None.
+    A trainable PCEN (see :func:`pcen_unconstrained`) also needs ``max_size=1`` (each band is
+    smoothed on its own) and parameters strictly inside their ranges."""
+    if b is None:
+        b = pcen_smoothing_coefficient(sr=sr, hop_length=hop_length, time_constant=time_constant)
+    fixed = {"gain": gain, "bias": bias, "power": power, "b": b}
+    pcen(np.ones((1, 2)), eps=eps, max_size=max_size, **fixed)  # the core's own checks
+    if trainable:
+        if max_size != 1:
+            raise ParameterError(f"A trainable PCEN smooths each band on its own: max_size "
+                                 f"must be 1. Received: max_size={max_size}")
+        for name, value in fixed.items():
+            if not (0 < float(value) and (name != "b" or float(value) < 1)):
+                bound = "in (0, 1)" if name == "b" else "> 0"
+                raise ParameterError(f"A trainable PCEN learns log({name}) (b: its logit), so "
+                                     f"{name} must start {bound}. Received: {name}={value}")
+    return fixed
 
 
-def pcen_unconstrained(*, gain: float, bias: float, power: float, b: float,
-                       n_bands: int) -> dict:
-    """Initial values of the unconstrained tensors a trainable PCEN learns, one per band:
-    ``log`` of gain, bias and power and the logit of b, so that any step keeps ``gain, bias,
-    power > 0`` and ``0 < b < 1`` (librosa's valid ranges, without clipping after the step).
-    Returns ``{name: float64 array of n_bands}``; the values must be inside those ranges."""
+def pcen_unconstrained(fixed: dict, n_bands: int) -> dict:
+    """Initial values of the unconstrained tensors a trainable PCEN learns, one per band, from
+    :func:`pcen_settings` (``trainable=True``): ``log`` of gain, bias and power and the logit of
+    b, so that any step keeps ``gain, bias, power > 0`` and ``0 < b < 1`` (librosa's valid
+    ranges, without clipping after the step). Returns ``{name: float64 array of n_bands}``."""
     n_bands = positive_int(n_bands, "n_bands")
-    values = {"gain": gain, "bias": bias, "power": power, "b": b}
-    for name, value in values.items():
-        if not (0 < float(value) and (name != "b" or float(value) < 1)):
-            bound = "in (0, 1)" if name == "b" else "> 0"
-            raise ParameterError(f"A trainable PCEN learns log({name}) (b: its logit), so {name} "
-                                 f"must start {bound}. Received: {name}={value}")
-    b = float(b)
-    raw = {"gain": math.log(gain), "bias": math.log(bias), "power": math.log(power),
-           "b": math.log(b / (1.0 - b))}
+    b = float(fixed["b"])
+    raw = {"gain": math.log(fixed["gain"]), "bias": math.log(fixed["bias"]),
+           "power": math.log(fixed["power"]), "b": math.log(b / (1.0 - b))}
     return {name: np.full(n_bands, value) for name, value in raw.items()}
 
 
@@ -287,30 +300,35 @@ def _blocked_scan(x, b, xp):
     lead = tuple(x.shape[:-1])
     xb = xp.reshape(pad(x, 0, blocks * _BLOCK - n, xp=xp), lead + (blocks, _BLOCK))
     a = 1.0 - b
-    if isinstance(b, float):
-        where = {"xp": xp, "device": _backend.device_of(x), "dtype": x.dtype}
-        within = _backend.matmul_last(xb, _backend.place(_scan_matrix, (b, _BLOCK), **where), xp)
-    else:  # one coefficient per band: per-band matrices, built from b so gradients reach it
-        within = xb @ (b[..., None] * _triangle(a, 0, _BLOCK, x, xp))
+    per_band = not isinstance(b, float)  # then (bands, 1): matrices get a leading band axis
+    scan = (b[..., None] if per_band else b) * _triangle(a, 0, _BLOCK, x, xp)
+    within = _times(xb, scan, xp)  # (..., blocks, L): each block's zero-state response
     if blocks == 1:
         return within[..., 0, :n]
     # the smoothed value entering block k: c[k] = sum_{j<k} (a ** L) ** (k - 1 - j) r[j],
     # r[j] the last output of block j's zero-state response; it reaches frame i of block k
     # as a ** (i + 1)
-    last = within[..., _BLOCK - 1]  # (..., blocks)
-    if isinstance(b, float):
-        carry = _backend.place(_carry_matrix, (a ** _BLOCK, blocks), **where)
-        entering = _backend.matmul_last(last, carry, xp)
-    else:
-        entering = (last[..., None, :] @ _triangle(a ** _BLOCK, -1, blocks, x, xp))[..., 0, :]
-    decay = _powers(a, 1, _BLOCK, x, xp)  # (L,), or (bands, L) per band
-    y = within + entering[..., None] * (decay if isinstance(b, float) else decay[..., None, :])
+    last = xp.matrix_transpose(within[..., _BLOCK - 1:_BLOCK])  # (..., 1, blocks)
+    entering = xp.matrix_transpose(_times(last, _triangle(a ** _BLOCK, -1, blocks, x, xp), xp))
+    decay = _powers(a[..., None] if per_band else a, 1, _BLOCK, x, xp)  # (L,) or (bands, 1, L)
+    y = within + entering * decay
     return xp.reshape(y, lead + (blocks * _BLOCK,))[..., :n]
+
+
+def _times(v, M, xp):
+    """``v @ M``: one large GEMM for a shared 2-d ``M``, a batched product for per-band
+    ``(bands, k, m)`` matrices."""
+    return _backend.matmul_last(v, M, xp) if M.ndim == 2 else v @ M
 
 
 def _triangle(rate, shift, size, x, xp):
     """``(..., size, size)``: ``rate ** (k - j + shift)`` at row j, column k where that
-    exponent is >= 0, else 0 (``rate`` per band keeps its leading axes)."""
+    exponent is >= 0, else 0, on ``x``'s device in its dtype. A float ``rate`` gives a cached
+    host constant; per-band rates ``(bands, 1)`` are built in ``x``'s namespace so that
+    gradients reach them."""
+    if isinstance(rate, float):
+        return _backend.place(_triangle_host, (rate, shift, size), xp=xp,
+                              device=_backend.device_of(x), dtype=x.dtype)
     k = xp.arange(size, dtype=x.dtype, device=_backend.device_of(x))
     gap = k[None, :] - k[:, None] + shift
     inside = gap >= 0
@@ -318,21 +336,10 @@ def _triangle(rate, shift, size, x, xp):
     return xp.where(inside, weights, xp.zeros_like(weights))
 
 
-@functools.lru_cache(maxsize=16)
-def _scan_matrix(b: float, size: int) -> np.ndarray:
-    """``(size, size)``: ``b a ** (k - j)`` at row j <= column k (``x @ T`` filters)."""
+@functools.lru_cache(maxsize=32)
+def _triangle_host(rate: float, shift: int, size: int) -> np.ndarray:
     k = np.arange(size)
-    gap = k[None, :] - k[:, None]
-    out = np.where(gap >= 0, b * (1.0 - b) ** np.maximum(gap, 0), 0.0)
-    out.flags.writeable = False
-    return out
-
-
-@functools.lru_cache(maxsize=16)
-def _carry_matrix(rate: float, blocks: int) -> np.ndarray:
-    """``(blocks, blocks)``: ``rate ** (k - 1 - j)`` at row j < column k."""
-    j = np.arange(blocks)
-    gap = j[None, :] - 1 - j[:, None]
+    gap = k[None, :] - k[:, None] + shift
     out = np.where(gap >= 0, rate ** np.maximum(gap, 0), 0.0)
     out.flags.writeable = False
     return out

@@ -1027,22 +1027,16 @@ class PCEN(_SpectralNorm):
         self.sr, self.hop_length, self.time_constant = sr, hop_length, time_constant
         self.gain, self.bias, self.power, self.b = gain, bias, power, b
         self.eps, self.max_size, self.n_bands = eps, max_size, n_bands
-        self._b = b if b is not None else af.pcen_smoothing_coefficient(
-            sr=sr, hop_length=hop_length, time_constant=time_constant)
-        self._fixed = {"gain": gain, "bias": bias, "power": power, "b": self._b}
-        af.pcen(np.ones((1, 2)), eps=eps, max_size=max_size, **self._fixed)  # validate now
-        if trainable:
-            if max_size != 1:
-                raise ParameterError(f"A trainable PCEN smooths each band on its own: max_size "
-                                     f"must be 1. Received: max_size={max_size}")
-            normalization.pcen_unconstrained(n_bands=n_bands or 1, **self._fixed)  # validate
+        self._fixed = normalization.pcen_settings(
+            sr=sr, hop_length=hop_length, gain=gain, bias=bias, power=power,
+            time_constant=time_constant, eps=eps, b=b, max_size=max_size, trainable=trainable)
         self._raw = {}
 
     def build(self, input_shape):
         if not self.trainable:
             return
         bands = self.n_bands or input_shape[2 if self._last else 3]
-        raw = normalization.pcen_unconstrained(n_bands=bands, **self._fixed)
+        raw = normalization.pcen_unconstrained(self._fixed, bands)
         self._raw = {name: self.add_weight(name=f"pcen_{name}", shape=(bands,), trainable=True,
                                            initializer=keras.initializers.Constant(value))
                      for name, value in raw.items()}

@@ -19,7 +19,6 @@ import functools
 import math
 
 import array_api_compat
-import numpy as np
 import torch
 from torch import nn
 
@@ -465,20 +464,15 @@ class PCEN(_Module):
                  trainable: bool = False, n_bands: int | None = None,
                  layout: str = "freq_time"):
         super().__init__(layout)
-        if b is None:
-            b = af.pcen_smoothing_coefficient(sr=sr, hop_length=hop_length,
-                                              time_constant=time_constant)
-        self.fixed = {"gain": gain, "bias": bias, "power": power, "b": b}
+        self.fixed = normalization.pcen_settings(
+            sr=sr, hop_length=hop_length, gain=gain, bias=bias, power=power,
+            time_constant=time_constant, eps=eps, b=b, max_size=max_size, trainable=trainable)
         self.eps, self.max_size, self.trainable = eps, max_size, bool(trainable)
-        af.pcen(np.ones((1, 2)), eps=eps, max_size=max_size, **self.fixed)  # validate now
         if self.trainable:
             if n_bands is None:
                 raise ParameterError("A trainable PCEN learns one value per band: pass n_bands. "
                                      "Received: n_bands=None")
-            if max_size != 1:
-                raise ParameterError(f"A trainable PCEN smooths each band on its own: max_size "
-                                     f"must be 1. Received: max_size={max_size}")
-            raw = normalization.pcen_unconstrained(n_bands=n_bands, **self.fixed)
+            raw = normalization.pcen_unconstrained(self.fixed, n_bands)
             self.raw = nn.ParameterDict({k: nn.Parameter(torch.as_tensor(v, dtype=torch.float32))
                                          for k, v in raw.items()})
         self.n_bands = n_bands
