@@ -381,3 +381,16 @@ def test_feature_file_in_a_torch_dataloader(uneven, tmp_path):
     assert seen == [(data[i][0].shape[-1], data[i][1]) for i in range(len(data))]
     with pytest.raises(IndexError, match="Received: 4"):
         data[4]
+
+
+def test_an_older_format_is_named_not_misread(dataset, tmp_path, capsys):
+    old = tmp_path / "old.h5"
+    with h5py.File(old, "w") as f:
+        f.attrs["format"] = "audiofront-features/1"
+    before = old.read_bytes()
+    assert main(["extract", str(dataset / "speech"), "-o", str(old), "-q", *CQT]) == 2
+    assert "written by another audiofront version (format audiofront-features/1" in capsys.readouterr().err
+    assert old.read_bytes() == before
+    assert main(["verify", str(old)]) == 2 and main(["info", str(old)]) == 2
+    with pytest.raises(ValueError, match="another audiofront version"):
+        af.FeatureFile(old)

@@ -154,8 +154,9 @@ def _info(args) -> int:
     import numpy as np
 
     with h5py.File(args.file, "r") as f:
-        if f.attrs.get("format") != ex.FORMAT:
-            raise ex.ExtractError(f"{args.file} is not an audiofront features file")
+        problem = ex.format_problem(f, args.file)
+        if problem:
+            raise ex.ExtractError(problem)
         record = json.loads(f.attrs["params"])
         names = f["label_names"].asstr()[()].tolist()
         counts = np.bincount(f["label"][()], minlength=len(names)) if len(names) else []

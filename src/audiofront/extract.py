@@ -257,6 +257,17 @@ def segments(y: np.ndarray, *, segment: int | None, overlap: float,
 ROW_KEYS = ("row_file", "offset", "samples", "frames")  # per-row metadata of a part
 
 
+def format_problem(f, path) -> str | None:
+    """Why the open HDF5 file ``f`` is not an output this version reads, or None."""
+    found = f.attrs.get("format")
+    if found == FORMAT:
+        return None
+    if isinstance(found, str) and found.startswith("audiofront-features/"):
+        return (f"{path} was written by another audiofront version (format {found}; this one "
+                f"reads {FORMAT}): extract into a new file")
+    return f"{path} is not an audiofront features file (format={found!r})"
+
+
 def _h5():
     import h5py
 
@@ -276,9 +287,9 @@ def _read_state(output: str, record: dict) -> set:
     if os.path.exists(output):
         try:
             with h5py.File(output, "r") as f:
-                if f.attrs.get("format") != FORMAT:
-                    raise ExtractError(f"{output} exists and is not an audiofront features file; "
-                                       f"choose another output path")
+                problem = format_problem(f, output)
+                if problem:
+                    raise ExtractError(f"{problem}; choose another output path")
                 theirs = json.loads(f.attrs["params"])
                 done = set(f["files"].asstr()[()].tolist())
         except ExtractError:
@@ -449,9 +460,9 @@ def verify(output) -> tuple[bool, list[str]]:
     except Exception as exc:
         return False, [f"{output} cannot be opened: {exc}"]
     with f:
-        if f.attrs.get("format") != FORMAT:
-            return False, [f"{output} is not an audiofront features file of format {FORMAT} "
-                           f"(format={f.attrs.get('format')!r})"]
+        problem = format_problem(f, output)
+        if problem:
+            return False, [problem]
         need = ("features", "label", "source", "offset", "samples", "frames", "files",
                 "label_names", "file_label")
         missing = [key for key in need if key not in f]
@@ -615,7 +626,8 @@ def _new_batch():
 def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None,
             sr: float = 22050, mono: bool = False, segment: int | None = None,
             overlap: float = 0.0, duration: float | None = None, db: bool = False,
-            pcen: bool = False, lcn=None, dtype: str = "float32", keep_audio: bool = False, backend: str = "numpy",
+            pcen: bool = False, lcn=None, dtype: str = "float32", keep_audio: bool = False,
+            backend: str = "numpy",
             batch_size: int | None = None, compression: str | None = "gzip", quiet: bool = False,
             stream=None) -> Summary:
     """Extract ``feature`` from every audio file in ``inputs`` into the HDF5 file ``output``.
@@ -707,9 +719,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
     record = {
         "feature": feature, "params": params, "sr": sr, "mono": mono, "channels": channels,
         "segment": segment, "overlap": overlap if segment else None, "length": length,
-        "db": db, "dtype": dtype, "keep_audio": keep_audio}
-    if norm is not None:  # absent otherwise, so that earlier outputs still resume
-        record["normalization"] = norm
+        "db": db, "dtype": dtype, "keep_audio": keep_audio, "normalization": norm}
     record = json.loads(json.dumps(record, default=str))
     done = _read_state(output, record)
     todo = [(p, lab) for p, lab in readable if p not in done]

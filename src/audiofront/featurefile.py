@@ -43,11 +43,11 @@ class FeatureFile:
         self.path = os.fspath(path)
         self._file = self._pid = None
         f = self._open()
-        from .extract import FORMAT
+        from .extract import format_problem
 
-        if f.attrs.get("format") != FORMAT:
-            raise ValueError(f"{self.path} is not an audiofront features file of format {FORMAT}. "
-                             f"Received: format={f.attrs.get('format')!r}")
+        problem = format_problem(f, self.path)
+        if problem:
+            raise ValueError(problem)
         self.params = json.loads(f.attrs["params"])
         self.label_names = f["label_names"].asstr()[()].tolist()
         self.files = f["files"].asstr()[()].tolist()
