@@ -9,9 +9,11 @@ hop 1024), one row per clip, written to HDF5.
 - "notebook as written": the same with its second CQT per clip for the half-shifted frames,
   beside audiofront computing those columns as one CQT at hop 512.
 - audiofront: ``audiofront.extract.extract`` (what ``audiofront extract`` runs) with the numpy
-  and torch backends, lzf-compressed, with resume bookkeeping.
+  and torch backends, with resume bookkeeping: at its defaults (every core, no compression),
+  with fewer workers (the scaling), and on a Dask ``LocalCluster`` with a worker per core.
 
-Each is run ``--repeats`` times in alternation; medians in audio hours per minute.
+Each is run once untimed on 4 clips, then ``--repeats`` times in alternation; medians in audio
+hours per minute, and the peak memory of the processes that computed.
 
     python benchmarks/extract.py [--repeats 3] [--clips 100]
 """
@@ -91,13 +93,16 @@ def librosa_loop(paths, output):
             rows[i] = C
 
 
-def audiofront_run(folder, output, backend, hop_length=PARAMS["hop_length"]):
+def audiofront_run(folder, output, backend, hop_length=PARAMS["hop_length"], **settings):
+    """``audiofront extract`` at its defaults (every core) unless ``settings`` say otherwise;
+    returns the largest peak memory of the processes that computed, in MiB."""
     from audiofront.extract import extract
 
     options = {**PARAMS, "hop_length": hop_length}
     summary = extract([folder], output, feature="cqt", options=options, sr=SR, mono=True,
-                      backend=backend, compression="lzf", quiet=True)
+                      backend=backend, quiet=True, **settings)
     assert summary.ok and summary.written > 0
+    return max(summary.peak_memory.values()) / 2 ** 20
 
 
 def main():
@@ -107,50 +112,93 @@ def main():
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
+    from audiofront._workers import available_cores
+
+    cores = available_cores()
     work = tempfile.mkdtemp(prefix="audiofront-extract-bench-")
+    cluster = None
     try:
         folder = os.path.join(work, "clips")
-        paths = make_clips(folder, args.clips)
-        runs = {"librosa loop (notebook)": lambda out: librosa_loop(paths, out),
-                "audiofront extract, numpy": lambda out: audiofront_run(folder, out, "numpy"),
-                "notebook as written: aligned + shifted, 2 librosa.cqt per clip":
-                    lambda out: librosa_notebook(paths, out),
-                "same columns: audiofront extract, numpy, hop 512":
-                    lambda out: audiofront_run(folder, out, "numpy", 512)}
+        make_clips(folder, args.clips)
+        warm = os.path.join(work, "warm")
+        make_clips(warm, 4)
+        runs = {"librosa loop (notebook)": lambda f, out: librosa_loop(sorted_wavs(f), out),
+                f"audiofront extract, numpy (default: {cores} workers)":
+                    lambda f, out: audiofront_run(f, out, "numpy")}
+        for n in range(1, cores):
+            runs[f"audiofront extract, numpy, --workers {n}"] = \
+                lambda f, out, n=n: audiofront_run(f, out, "numpy", workers=n)
+        try:
+            from distributed import LocalCluster
+
+            start = time.perf_counter()
+            cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            cluster_start = time.perf_counter() - start
+            runs[f"audiofront extract, numpy, --scheduler (Dask LocalCluster, {cores} worker "
+                 f"processes)"] = lambda f, out: audiofront_run(f, out, "numpy",
+                                                               scheduler=cluster.scheduler_address)
+        except ImportError:
+            cluster_start = None
         try:
             import torch  # noqa: F401
 
-            runs["audiofront extract, torch (cpu)"] = lambda out: audiofront_run(folder, out, "torch")
+            runs[f"audiofront extract, torch (cpu, default: {cores} workers)"] = \
+                lambda f, out: audiofront_run(f, out, "torch")
         except ImportError:
             pass
+        runs["notebook as written: aligned + shifted, 2 librosa.cqt per clip"] = \
+            lambda f, out: librosa_notebook(sorted_wavs(f), out)
+        runs["same columns: audiofront extract, numpy, hop 512"] = \
+            lambda f, out: audiofront_run(f, out, "numpy", 512)
+        for name, run in runs.items():  # imports, JIT, kernel caches: not timed
+            run(warm, os.path.join(work, f"warm-{abs(hash(name))}.h5"))
         times = {name: [] for name in runs}
+        memory = {name: [] for name in runs}
         for r in range(args.repeats):
             for name, run in runs.items():
-                out = os.path.join(work, f"out{r}-{len(times[name])}-{abs(hash(name))}.h5")
+                out = os.path.join(work, f"out{r}-{abs(hash(name))}.h5")
                 start = time.perf_counter()
-                run(out)
+                peak = run(folder, out)
                 times[name].append(time.perf_counter() - start)
+                if peak is not None:
+                    memory[name].append(peak)
                 os.remove(out)
         hours = args.clips * SECONDS / 3600
         ref = np.median(times["librosa loop (notebook)"])
         lines = [f"{args.clips} clips x {SECONDS} s at {SR} Hz (16-bit WAV in 10 label folders), "
                  f"CQT fmin C3, 96 bins, 24 per octave, hop 1024, one row per clip into HDF5; "
-                 f"median of {args.repeats} runs each, alternated; 2 cores; "
-                 f"{versions('numpy', 'librosa', 'torch', 'h5py')}.", "",
-                 "| pipeline | median s | audio hours per minute | vs its librosa loop |",
-                 "|---|---:|---:|---:|"]
+                 f"every pipeline run once untimed on 4 clips (imports, JIT), then median of "
+                 f"{args.repeats} runs each, alternated; {cores} cores; "
+                 f"{versions('numpy', 'librosa', 'torch', 'h5py', 'distributed')}.", "",
+                 "| pipeline | median s | audio hours per minute | vs its librosa loop | "
+                 "peak memory per process (MiB) |",
+                 "|---|---:|---:|---:|---:|"]
         notebook = np.median(times["notebook as written: aligned + shifted, 2 librosa.cqt per clip"])
         for name, ts in sorted(times.items(), key=lambda kv: np.median(kv[1])):
             med = float(np.median(ts))
             base = notebook if ("notebook as" in name or "same columns" in name) else ref
-            lines.append(f"| {name} | {med:.2f} | {hours / (med / 60):.2f} | {base / med:.2f}x |")
+            peak = f"{max(memory[name]):.0f}" if memory[name] else "-"
+            lines.append(f"| {name} | {med:.2f} | {hours / (med / 60):.2f} | {base / med:.2f}x | "
+                         f"{peak} |")
         lines += ["", "The first rows compare the same work (one CQT per clip at hop 1024). The "
                   "notebook computed the aligned and the half-shifted frames as two CQTs per clip; "
                   "one CQT at hop 512 has the same columns (even: aligned, odd: shifted), and "
-                  "those two rows are compared with each other."]
+                  "those two rows are compared with each other. Each audiofront run starts its "
+                  "own worker processes (about half a second here, while the calling process "
+                  "already computes); the Dask cluster was started once, outside the timings"
+                  + (f" (in {cluster_start:.1f} s)" if cluster_start is not None else "")
+                  + ". Peak memory: the largest resident set of the processes that computed."]
         report("Extraction (cpu)", lines + [""], write=not args.no_write)
     finally:
+        if cluster is not None:
+            cluster.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def sorted_wavs(folder):
+    return sorted(os.path.join(root, n) for root, _, names in os.walk(folder) for n in names
+                  if n.endswith(".wav"))
 
 
 if __name__ == "__main__":

@@ -81,10 +81,18 @@ def _parser():
     p.add_argument("--dtype", default="float32", choices=["float32", "float16"])
     p.add_argument("--keep-audio", action="store_true", help="store the samples of each row too")
     p.add_argument("--backend", default="numpy", choices=["numpy", "torch", "cupy"])
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes, one numerical thread each (default: every core; "
+                        "1 on a GPU)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the tasks on this Dask scheduler (tcp://host:8786); every worker "
+                        "must reach the output's folder")
     p.add_argument("--batch-size", type=int, default=None,
                    help="rows per core call (default: about 4 M samples; 16 M on a GPU)")
-    p.add_argument("--compression", default="gzip", choices=["gzip", "lzf", "none"])
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    p.add_argument("--compression", default="none", choices=["gzip", "lzf", "none"],
+                   help="HDF5 compression (default none: float features compress by 1.0-1.3x "
+                        "at the cost of computing them again)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _feature_options(p)
 
     p = sub.add_parser("info", help="summarise a features file")
@@ -128,8 +136,8 @@ def _extract(args) -> int:
         args.inputs, args.output, feature=args.feature, options=_options(args), sr=args.sr,
         mono=args.mono, segment=args.segment, overlap=args.overlap, duration=args.duration,
         db=args.db, pcen=args.pcen, lcn=_lcn(args), dtype=args.dtype,
-        keep_audio=args.keep_audio, backend=args.backend,
-        batch_size=args.batch_size,
+        keep_audio=args.keep_audio, backend=args.backend, workers=args.workers,
+        scheduler=args.scheduler, batch_size=args.batch_size,
         compression=None if args.compression == "none" else args.compression, quiet=args.quiet)
     print(summary.report(), file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_SKIPPED

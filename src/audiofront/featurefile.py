@@ -43,7 +43,7 @@ class FeatureFile:
         self.path = os.fspath(path)
         self._file = self._pid = None
         f = self._open()
-        from .extract import format_problem
+        from ._store import format_problem
 
         problem = format_problem(f, self.path)
         if problem:

@@ -1,0 +1,167 @@
+"""Where extraction tasks run: in this process, in a local process pool, or on a Dask cluster.
+
+Each runner takes a task function and its argument lists and yields the tasks' (small) results
+as they finish, in any order. Tasks must be idempotent: Dask may run one twice, and a killed
+run leaves its pool's busy workers to finish what they hold.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import queue
+import sys
+
+__all__ = ["available_cores", "run"]
+
+# Thread pools of the numerical libraries: one thread per worker process, as many processes as
+# cores (a worker per core beats threads inside one process: the FFTs are single-threaded).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity mask where the platform has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def run(task, job, batches, *, workers: int = 1, scheduler: str | None = None):
+    """Yield ``task(job, batch)`` for every batch, as each finishes.
+
+    ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``). Else this
+    process computes, joined by ``workers - 1`` processes of a local pool (spawned, one
+    numerical thread each) while batches remain: this process starts on the first batches at
+    once, while the pool's interpreters start (half a second each on this machine), so even a
+    short job gains from the pool. This process computes on one numerical thread too, so the
+    numbers do not depend on ``workers``.
+    """
+    if scheduler is not None:
+        yield from _dask(task, job, batches, scheduler)
+        return
+    with one_thread():
+        if workers <= 1 or len(batches) <= 1:
+            for batch in batches:
+                yield task(job, batch)
+        else:
+            yield from _pool(task, job, batches, min(workers, len(batches)) - 1)
+
+
+@contextlib.contextmanager
+def one_thread():
+    """This process's numerical libraries on one thread (BLAS, OpenMP, torch) for the block."""
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else None
+    with threadpool_limits(limits=1):
+        if torch is not None:
+            torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            if torch is not None:
+                torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
+def _environ(values: dict):
+    before = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _exit_with_parent():
+    """Pool initializer: a worker whose driver died (killed, say) exits at once instead of
+    computing the batches still queued for it; the next run redoes them."""
+    import multiprocessing.connection
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        def watch():
+            multiprocessing.connection.wait([parent.sentinel])
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
+def _call(args):
+    task, job, batch = args
+    return task(job, batch)
+
+
+def _pool(task, job, batches, processes):
+    """This process and a pool of ``processes`` share ``batches``: each pool process holds one
+    batch at a time (the next is sent as it returns one), this process takes the others."""
+    import multiprocessing
+
+    # spawn, not fork: a fresh interpreter reads the thread variables when it loads its
+    # libraries, and forking a process that holds thread pools (BLAS, torch) is unsafe.
+    context = multiprocessing.get_context("spawn")
+    with _environ(dict.fromkeys(THREAD_VARIABLES, "1")):
+        pool = context.Pool(processes, _exit_with_parent)  # they start now, with this environment
+    todo, done = collections.deque(batches), queue.SimpleQueue()
+
+    def send():
+        try:
+            batch = todo.popleft()
+        except IndexError:
+            return
+        pool.apply_async(_call, ((task, job, batch),), callback=returned,
+                         error_callback=done.put)
+
+    def returned(result):  # on the pool's result thread
+        done.put(result)
+        send()
+
+    remaining = len(batches)
+    try:
+        for _ in range(processes):
+            send()
+        while remaining:
+            batch = None
+            if done.empty():  # nothing returned yet: compute a batch here
+                with contextlib.suppress(IndexError):
+                    batch = todo.popleft()
+            if batch is not None:
+                result = task(job, batch)
+            else:
+                result = done.get()
+                if isinstance(result, BaseException):
+                    raise result
+            remaining -= 1
+            yield result
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _dask(task, job, batches, address):
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ImportError("--scheduler needs Dask: pip install 'audiofront[dask]'") from None
+    from dask.base import tokenize
+
+    with Client(address) as client:
+        # a key per (job, batch): resubmitting the same work (a retried driver) reuses it
+        futures = [client.submit(task, job, batch, key=f"audiofront-extract-{tokenize(job, batch)}",
+                                 retries=2)
+                   for batch in batches]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)
