@@ -95,14 +95,16 @@ def librosa_loop(paths, output):
 
 def audiofront_run(folder, output, backend, hop_length=PARAMS["hop_length"], **settings):
     """``audiofront extract`` at its defaults (every core) unless ``settings`` say otherwise;
-    returns the largest peak memory of the processes that computed, in MiB."""
+    returns the largest peak memory of the worker processes that computed, in MiB (None when
+    only this process computed: its peak holds the whole benchmark's)."""
     from audiofront.extract import extract
 
     options = {**PARAMS, "hop_length": hop_length}
     summary = extract([folder], output, feature="cqt", options=options, sr=SR, mono=True,
                       backend=backend, quiet=True, **settings)
     assert summary.ok and summary.written > 0
-    return max(summary.peak_memory.values()) / 2 ** 20
+    workers = [peak for pid, peak in summary.peak_memory.items() if pid != os.getpid()]
+    return max(workers) / 2 ** 20 if workers else None
 
 
 def main():
@@ -116,7 +118,7 @@ def main():
 
     cores = available_cores()
     work = tempfile.mkdtemp(prefix="audiofront-extract-bench-")
-    cluster = None
+    clock, started = [0.0, None], []  # [start, end]: the Dask run times only its extraction
     try:
         folder = os.path.join(work, "clips")
         make_clips(folder, args.clips)
@@ -131,15 +133,21 @@ def main():
         try:
             from distributed import LocalCluster
 
-            start = time.perf_counter()
-            cluster = LocalCluster(n_workers=cores, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            cluster_start = time.perf_counter() - start
+            def on_cluster(f, out):
+                # a cluster per run, started and closed outside the timing (a running cluster
+                # would slow the other pipelines down)
+                with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+                    started.append(time.perf_counter() - clock[0])
+                    clock[0] = time.perf_counter()
+                    peak = audiofront_run(f, out, "numpy", scheduler=cluster.scheduler_address)
+                    clock[1] = time.perf_counter()
+                    return peak
+
             runs[f"audiofront extract, numpy, --scheduler (Dask LocalCluster, {cores} worker "
-                 f"processes)"] = lambda f, out: audiofront_run(f, out, "numpy",
-                                                               scheduler=cluster.scheduler_address)
+                 f"processes)"] = on_cluster
         except ImportError:
-            cluster_start = None
+            pass
         try:
             import torch  # noqa: F401
 
@@ -158,9 +166,9 @@ def main():
         for r in range(args.repeats):
             for name, run in runs.items():
                 out = os.path.join(work, f"out{r}-{abs(hash(name))}.h5")
-                start = time.perf_counter()
+                clock[:] = [time.perf_counter(), None]
                 peak = run(folder, out)
-                times[name].append(time.perf_counter() - start)
+                times[name].append((clock[1] or time.perf_counter()) - clock[0])
                 if peak is not None:
                     memory[name].append(peak)
                 os.remove(out)
@@ -172,7 +180,7 @@ def main():
                  f"{args.repeats} runs each, alternated; {cores} cores; "
                  f"{versions('numpy', 'librosa', 'torch', 'h5py', 'distributed')}.", "",
                  "| pipeline | median s | audio hours per minute | vs its librosa loop | "
-                 "peak memory per process (MiB) |",
+                 "peak memory per worker process (MiB) |",
                  "|---|---:|---:|---:|---:|"]
         notebook = np.median(times["notebook as written: aligned + shifted, 2 librosa.cqt per clip"])
         for name, ts in sorted(times.items(), key=lambda kv: np.median(kv[1])):
@@ -186,13 +194,12 @@ def main():
                   "one CQT at hop 512 has the same columns (even: aligned, odd: shifted), and "
                   "those two rows are compared with each other. Each audiofront run starts its "
                   "own worker processes (about half a second here, while the calling process "
-                  "already computes); the Dask cluster was started once, outside the timings"
-                  + (f" (in {cluster_start:.1f} s)" if cluster_start is not None else "")
-                  + ". Peak memory: the largest resident set of the processes that computed."]
+                  "already computes); each Dask run started its cluster outside the timing"
+                  + (f" (in {np.median(started):.1f} s)" if started else "")
+                  + ". Peak memory: the largest resident set of a worker process (the calling process, "
+                  "which computes too, holds the whole benchmark's memory, so it is not shown)."]
         report("Extraction (cpu)", lines + [""], write=not args.no_write)
     finally:
-        if cluster is not None:
-            cluster.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -352,3 +352,21 @@ def test_an_older_format_is_named_not_misread(dataset, tmp_path, capsys):
     assert main(["verify", str(old)]) == 2 and main(["info", str(old)]) == 2
     with pytest.raises(ValueError, match="another audiofront version"):
         af.FeatureFile(old)
+
+
+@pytest.mark.parametrize("subtype", ["PCM_16", "PCM_24", "FLOAT"])
+def test_load_decodes_as_libsndfile_does(tmp_path, subtype):
+    """io.load decodes 16-bit PCM itself (int16 scaled by 2 ** -15): the same float32 values as
+    libsndfile's own conversion, bit for bit, for WAV and FLAC, mono and stereo."""
+    y = np.random.default_rng(3).uniform(-1, 1, (5000, 2)).astype(np.float32)
+    paths = [tmp_path / "s.wav"]
+    soundfile.write(paths[0], y, 16000, subtype=subtype)
+    if subtype != "FLOAT":
+        paths.append(tmp_path / "s.flac")
+        soundfile.write(paths[1], y, 16000, subtype=subtype)
+    paths += sorted(DATA.glob("*.flac")) + sorted(DATA.glob("*.wav"))
+    for path in paths:
+        expected, rate = soundfile.read(path, dtype="float32", always_2d=True)
+        got, got_rate = afio.load(path)
+        assert got.flags.c_contiguous and got.dtype == np.float32 and got_rate == rate
+        np.testing.assert_array_equal(got, expected.T, err_msg=str(path))

@@ -320,7 +320,8 @@ def _task(job: _Job, files: list) -> dict:
     if kept:
         rows, samples = np.concatenate(rows), np.concatenate(samples)
         feats, frames = _features(job, rows, samples)
-        data = {"features": feats.astype(job.dtype), "row_file": np.concatenate(row_file),
+        data = {"features": feats.astype(job.dtype, copy=False),
+                "row_file": np.concatenate(row_file),
                 "offset": np.concatenate(offsets), "samples": samples, "frames": frames,
                 "files": kept, "labels": labels}
         if job.keep_audio:
@@ -341,7 +342,8 @@ def _features(job: _Job, rows, samples):
         which = np.flatnonzero(samples == n)
         for s in range(0, len(which), job.batch_size):
             at = which[s:s + job.batch_size]
-            part = compute(rows[at][..., :n], job.feature, job.params, db=job.db, norm=job.norm,
+            block = rows[at[0]:at[-1] + 1] if at[-1] - at[0] + 1 == len(at) else rows[at]
+            part = compute(block[..., :n], job.feature, job.params, db=job.db, norm=job.norm,
                            backend=job.backend)
             if out is None:
                 out = np.zeros((len(rows),) + part.shape[1:-1] + (job.full_frames,),
@@ -352,13 +354,23 @@ def _features(job: _Job, rows, samples):
 
 
 def _peak_memory() -> int:
-    """This process's peak resident memory in bytes (0 where the platform does not say)."""
+    """This process's peak resident memory in bytes (0 where the platform does not say).
+
+    Linux's ``VmHWM`` where there is one: ``ru_maxrss`` of a spawned process starts from its
+    parent's peak at the fork, so it would report the parent's memory."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:
         return 0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
+    return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB elsewhere
 
 
 # --- the run ---------------------------------------------------------------------------------
