@@ -111,6 +111,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--clips", type=int, default=100)
+    parser.add_argument("--scaling-clips", type=int, default=300,
+                        help="clips of the larger job timed with 1 .. cores workers (0: none)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
 
@@ -199,8 +201,44 @@ def main():
                   + ". Peak memory: the largest resident set of a worker process (the calling process, "
                   "which computes too, holds the whole benchmark's memory, so it is not shown)."]
         report("Extraction (cpu)", lines + [""], write=not args.no_write)
+        if args.scaling_clips:
+            report("Extraction scaling (cpu)", scaling(work, args.clips + args.scaling_clips,
+                                                       cores, args.repeats),
+                   write=not args.no_write)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def scaling(work, clips, cores, repeats):
+    """The same extraction on a job long enough for worker processes to pay for their start,
+    with 1 .. ``cores`` workers, alternated."""
+    folder = os.path.join(work, "scaling")
+    make_clips(folder, clips)
+    times = {n: [] for n in range(1, cores + 1)}
+    memory = {n: [] for n in times}
+    for r in range(repeats):
+        for n in times:
+            out = os.path.join(work, f"scaling{r}-{n}.h5")
+            start = time.perf_counter()
+            peak = audiofront_run(folder, out, "numpy", workers=n)
+            times[n].append(time.perf_counter() - start)
+            if peak is not None:
+                memory[n].append(peak)
+            os.remove(out)
+    hours = clips * SECONDS / 3600
+    one = np.median(times[1])
+    lines = [f"{clips} clips x {SECONDS} s ({hours:.1f} h of audio), the CQT above, numpy; median "
+             f"of {repeats} runs each, alternated.", "",
+             "| --workers | median s | audio hours per minute | speed-up | peak memory per worker "
+             "process (MiB) |", "|---:|---:|---:|---:|---:|"]
+    for n, ts in times.items():
+        med = float(np.median(ts))
+        peak = f"{max(memory[n]):.0f}" if memory[n] else "-"
+        lines.append(f"| {n} | {med:.2f} | {hours / (med / 60):.1f} | {one / med:.2f}x | {peak} |")
+    return lines + ["", "With more than one worker the calling process computes too; the "
+                    "others start while it does, and the pool starts only for more than a second "
+                    "of work (the 100-clip job above is at that edge: its 17 batches take this "
+                    "process about a second).", ""]
 
 
 def sorted_wavs(folder):

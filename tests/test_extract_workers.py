@@ -71,7 +71,16 @@ def assert_same_output(a_path, b_path):
         np.testing.assert_array_equal(a[key], b[key], err_msg=key)
 
 
-def test_pool_equals_one_process(many, tmp_path):
+@pytest.fixture
+def always_spawn(monkeypatch):
+    """Start the pool however short the job (by default only for more than a second of work)."""
+    from audiofront import _workers
+
+    monkeypatch.setattr(_workers, "SPAWN_AFTER", 0.0)
+    monkeypatch.setenv("AUDIOFRONT_SPAWN_AFTER", "0")  # for the command run as a subprocess
+
+
+def test_pool_equals_one_process(many, tmp_path, always_spawn):
     one, pool = tmp_path / "one.h5", tmp_path / "pool.h5"
     bar = stdio.StringIO()
     single = extract([many], one, options=OPTIONS, mono=True, batch_size=3, workers=1, quiet=True)
@@ -87,6 +96,13 @@ def test_pool_equals_one_process(many, tmp_path):
     assert max(lengths) > min(lengths) and lengths.count(max(lengths)) == 1
     text = bar.getvalue()  # one bar for the whole job, finished
     assert "24/24" in text and "audio 0:01:41 of 0:01:41" in text and "x real time" in text
+
+
+def test_a_short_job_starts_no_pool(many, tmp_path):
+    """A second of work or less is done here: starting a worker would cost half of it."""
+    summary = extract([many / "label0"], tmp_path / "short.h5", feature="mel", mono=True,
+                      batch_size=2, workers=2, quiet=True)
+    assert summary.ok and summary.written == 8 and list(summary.peak_memory) == [os.getpid()]
 
 
 def test_dask_cluster_equals_one_process(many, tmp_path, cluster):
@@ -135,7 +151,8 @@ def test_a_killed_dask_worker_loses_nothing(many, tmp_path, cluster):
 
 
 @pytest.mark.parametrize("where", ["pool", "cluster"])
-def test_sigkill_leaves_a_valid_file_and_rerun_completes(where, many, tmp_path, capsys, request):
+def test_sigkill_leaves_a_valid_file_and_rerun_completes(where, many, tmp_path, capsys, request,
+                                                         always_spawn):
     """The driver is killed mid-run: the output is valid and holds what was finished; the same
     command resumes and gives the output of a run never killed."""
     args = ["extract", str(many), *ARGS]
@@ -181,7 +198,7 @@ def test_sigkill_leaves_a_valid_file_and_rerun_completes(where, many, tmp_path, 
     assert not os.path.exists(str(killed) + ".parts")
 
 
-def test_parts_the_output_does_not_name_are_never_read(many, tmp_path):
+def test_parts_the_output_does_not_name_are_never_read(many, tmp_path, always_spawn):
     out = tmp_path / "f.h5"
     extract([many / "label2"], out, options=OPTIONS, mono=True, batch_size=1, workers=2,
             quiet=True)  # 8 clips, the longest among them

@@ -12,6 +12,7 @@ import contextlib
 import os
 import queue
 import sys
+import time
 
 __all__ = ["available_cores", "run"]
 
@@ -29,25 +30,36 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+# Starting a worker process costs about half a second here (an interpreter, its imports, its
+# first kernels), so the pool is started only when the batches left after the first would take
+# this process longer than this many seconds.
+SPAWN_AFTER = float(os.environ.get("AUDIOFRONT_SPAWN_AFTER", "1.0"))
+
+
 def run(task, job, batches, *, workers: int = 1, scheduler: str | None = None):
     """Yield ``task(job, batch)`` for every batch, as each finishes.
 
     ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``). Else this
-    process computes, joined by ``workers - 1`` processes of a local pool (spawned, one
-    numerical thread each) while batches remain: this process starts on the first batches at
-    once, while the pool's interpreters start (half a second each on this machine), so even a
-    short job gains from the pool. This process computes on one numerical thread too, so the
-    numbers do not depend on ``workers``.
+    process computes the first batch; if the others would take it longer than
+    :data:`SPAWN_AFTER` seconds, ``workers - 1`` processes of a local pool (spawned, one
+    numerical thread each) join it: this process goes on computing while their interpreters
+    start, and they share the batches left. This process computes on one numerical thread too,
+    so the numbers do not depend on ``workers``.
     """
     if scheduler is not None:
         yield from _dask(task, job, batches, scheduler)
         return
     with one_thread():
-        if workers <= 1 or len(batches) <= 1:
-            for batch in batches:
-                yield task(job, batch)
+        if not batches:
+            return
+        start = time.perf_counter()
+        yield task(job, batches[0])
+        left = batches[1:]
+        if workers > 1 and len(left) > 1 and (time.perf_counter() - start) * len(left) > SPAWN_AFTER:
+            yield from _pool(task, job, left, min(workers, len(left)) - 1)
         else:
-            yield from _pool(task, job, batches, min(workers, len(batches)) - 1)
+            for batch in left:
+                yield task(job, batch)
 
 
 @contextlib.contextmanager
