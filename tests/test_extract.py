@@ -13,6 +13,7 @@ h5py = optional("h5py")
 soundfile = optional("soundfile")
 optional("soxr")
 optional("tqdm")
+optional("threadpoolctl")
 
 import audiofront as af  # noqa: E402
 from audiofront import io as afio  # noqa: E402
@@ -334,7 +335,9 @@ def test_feature_file_in_a_torch_dataloader(uneven, tmp_path):
     assert main(["extract", str(root), "-o", str(out), "-q", "--feature", "mel",
                  "--n-mels", "32"]) == 0
     data = af.FeatureFile(out)
-    loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=2)
+    # spawned workers: forking this process, which runs JAX's threads, could deadlock
+    loader = torch.utils.data.DataLoader(data, batch_size=None, num_workers=2,
+                                         multiprocessing_context="spawn")
     seen = [(S.shape[-1], int(label)) for S, label in loader]  # each worker opens the file
     assert seen == [(data[i][0].shape[-1], data[i][1]) for i in range(len(data))]
     with pytest.raises(IndexError, match="Received: 4"):

@@ -123,25 +123,24 @@ def test_a_killed_dask_worker_loses_nothing(many, tmp_path, cluster):
     victims = list(client.run(os.getpid).values())
     killed = []
 
+    parts = tmp_path / "killed_worker.h5.parts"
+
     def kill_one_worker_mid_run():
         deadline = time.time() + 120
-        while time.time() < deadline:
-            time.sleep(0.05)
-            try:
-                with h5py.File(out, "r") as f:
-                    if len(f["files"]) >= 3:
-                        break
-            except (OSError, KeyError):
-                continue
+        while time.time() < deadline and not (parts.is_dir() and
+                                              len(list(parts.glob("*.h5"))) >= 2):
+            time.sleep(0.02)
         os.kill(victims[0], signal.SIGKILL)
-        killed.append(victims[0])
+        killed.append(time.perf_counter())
 
     killer = threading.Thread(target=kill_one_worker_mid_run)
     killer.start()
     summary = extract([many], out, options=OPTIONS, mono=True, batch_size=1, scheduler=address,
                       quiet=True)
+    finished = time.perf_counter()
     killer.join()
-    assert killed and summary.ok and summary.written == 24
+    # killed after two of the 24 batches, while the others ran (each takes ~0.1 s)
+    assert killed and killed[0] < finished and summary.ok and summary.written == 24
     with h5py.File(out, "r") as f:
         assert f.attrs["complete"] and len(f["files"]) == 24
     assert verify(out) == (True, [])

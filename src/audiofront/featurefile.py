@@ -69,8 +69,8 @@ class FeatureFile:
 
     def __getitem__(self, i):
         i = _index(i, len(self))
-        row = self._open()["features"][i]
-        return row[..., :int(self._frames[i])], int(self._label[i])
+        # only the row's true frames: the chunks of its padding are never read (nor stored)
+        return self._open()["features"][i, ..., :int(self._frames[i])], int(self._label[i])
 
     def source(self, i) -> tuple[str, int]:
         """``(file, offset)``: the audio file row ``i`` came from, and its first sample there
