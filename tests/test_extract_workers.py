@@ -221,3 +221,37 @@ def test_worker_and_batch_arguments_are_checked(many, tmp_path, capsys):
     assert main(["extract", str(many), "-o", str(tmp_path / "x.h5"), "--batch-size", "0"]) == 2
     assert "Received: batch_size=0" in capsys.readouterr().err
     assert not (tmp_path / "x.h5").exists()
+
+
+def test_a_killed_pool_worker_stops_the_run_and_the_rerun_completes(many, tmp_path,
+                                                                     always_spawn):
+    """A pool process killed mid-run (say by the kernel, out of memory) stops the run with an
+    error rather than leaving it waiting; the output holds what was finished and the same
+    call completes it."""
+    import psutil
+
+    out, one = tmp_path / "f.h5", tmp_path / "one.h5"
+    me = psutil.Process()
+    before = {c.pid for c in me.children(recursive=True)}  # a Dask cluster's, say
+
+    def kill_a_pool_process():
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            children = [c for c in me.children() if c.pid not in before
+                        and "spawn_main" in " ".join(c.cmdline())]
+            if children and (tmp_path / "f.h5.parts").is_dir():
+                children[0].kill()
+                return
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_pool_process)
+    killer.start()
+    with pytest.raises(Exception, match="(?i)process"):
+        extract([many], out, options=OPTIONS, mono=True, batch_size=1, workers=2, quiet=True)
+    killer.join()
+    assert verify(out)[1] == []  # whole, in progress
+    summary = extract([many], out, options=OPTIONS, mono=True, batch_size=1, workers=2,
+                      quiet=True)
+    assert summary.ok and summary.already + summary.written == 24
+    extract([many], one, options=OPTIONS, mono=True, batch_size=1, workers=1, quiet=True)
+    assert_same_output(out, one)

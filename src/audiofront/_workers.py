@@ -79,26 +79,17 @@ def one_thread():
                 torch.set_num_threads(before)
 
 
-@contextlib.contextmanager
-def _environ(values: dict):
-    before = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _exit_with_parent():
-    """Pool initializer: a worker whose driver died (killed, say) exits at once instead of
-    computing the batches still queued for it; the next run redoes them."""
-    import multiprocessing.connection
+def _worker_init():
+    """A pool process: one numerical thread (for what it has loaded already, and through the
+    environment for what it loads later, torch included), and it exits at once when its driver
+    dies (killed, say) instead of computing the batch it holds; the next run redoes it."""
+    import multiprocessing
     import threading
 
+    from threadpoolctl import threadpool_limits
+
+    os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
+    threadpool_limits(limits=1)  # for the rest of this process's life
     parent = multiprocessing.parent_process()
     if parent is not None:
         def watch():
@@ -108,21 +99,18 @@ def _exit_with_parent():
         threading.Thread(target=watch, daemon=True).start()
 
 
-def _call(args):
-    task, job, batch = args
-    return task(job, batch)
-
-
 def _pool(task, job, batches, processes):
-    """This process and a pool of ``processes`` share ``batches``: each pool process holds one
-    batch at a time (the next is sent as it returns one), this process takes the others."""
+    """This process and ``processes`` spawned ones share ``batches``: each of those holds one
+    batch at a time (the next is sent as it returns one), this process takes the others. A pool
+    process that dies (killed, out of memory) stops the run with BrokenProcessPool; what was
+    finished is in the output and the same command resumes."""
     import multiprocessing
+    import multiprocessing.connection  # noqa: F401  (for _worker_init's watcher)
+    from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: a fresh interpreter reads the thread variables when it loads its
-    # libraries, and forking a process that holds thread pools (BLAS, torch) is unsafe.
-    context = multiprocessing.get_context("spawn")
-    with _environ(dict.fromkeys(THREAD_VARIABLES, "1")):
-        pool = context.Pool(processes, _exit_with_parent)  # they start now, with this environment
+    # spawn, not fork: forking a process that holds thread pools (BLAS, torch, JAX) is unsafe
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init)
     todo, done = collections.deque(batches), queue.SimpleQueue()
 
     def send():
@@ -130,11 +118,13 @@ def _pool(task, job, batches, processes):
             batch = todo.popleft()
         except IndexError:
             return
-        pool.apply_async(_call, ((task, job, batch),), callback=returned,
-                         error_callback=done.put)
+        try:
+            pool.submit(task, job, batch).add_done_callback(returned)
+        except Exception as exc:  # the pool broke or shut down
+            done.put(exc)
 
-    def returned(result):  # on the pool's result thread
-        done.put(result)
+    def returned(future):  # on the pool's management thread
+        done.put(future)
         send()
 
     remaining = len(batches)
@@ -152,12 +142,11 @@ def _pool(task, job, batches, processes):
                 result = done.get()
                 if isinstance(result, BaseException):
                     raise result
+                result = result.result()  # a task's exception, or BrokenProcessPool
             remaining -= 1
             yield result
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask(task, job, batches, address):
