@@ -255,3 +255,24 @@ def test_a_killed_pool_worker_stops_the_run_and_the_rerun_completes(many, tmp_pa
     assert summary.ok and summary.already + summary.written == 24
     extract([many], one, options=OPTIONS, mono=True, batch_size=1, workers=1, quiet=True)
     assert_same_output(out, one)
+
+
+def test_interrupted_before_any_new_part_keeps_the_output(many, tmp_path, monkeypatch):
+    """Files added to a finished output, and the run stopped before its first batch is done:
+    the interruption comes through, and the output still holds every file it held."""
+    import audiofront.extract as ex
+
+    out = tmp_path / "f.h5"
+    extract([many / "label2"], out, options=OPTIONS, mono=True, workers=1, quiet=True)
+    before = read(out)[0]
+
+    def interrupted(job, files):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ex, "_task", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        extract([many], out, options=OPTIONS, mono=True, workers=1, quiet=True)
+    assert verify(out)[1] == []
+    after = read(out)[0]
+    np.testing.assert_array_equal(after["files"], before["files"])
+    np.testing.assert_array_equal(after["frequencies"], before["frequencies"])

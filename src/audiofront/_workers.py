@@ -84,6 +84,7 @@ def _worker_init():
     environment for what it loads later, torch included), and it exits at once when its driver
     dies (killed, say) instead of computing the batch it holds; the next run redoes it."""
     import multiprocessing
+    import multiprocessing.connection
     import threading
 
     from threadpoolctl import threadpool_limits
@@ -105,7 +106,6 @@ def _pool(task, job, batches, processes):
     process that dies (killed, out of memory) stops the run with BrokenProcessPool; what was
     finished is in the output and the same command resumes."""
     import multiprocessing
-    import multiprocessing.connection  # noqa: F401  (for _worker_init's watcher)
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: forking a process that holds thread pools (BLAS, torch, JAX) is unsafe

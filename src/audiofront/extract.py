@@ -316,7 +316,7 @@ def _task(job: _Job, files: list) -> dict:
         labels.append(label)
         seconds += y.shape[1] / job.sr
     meta = {"part": None, "skipped": skipped, "files": len(kept), "rows": 0, "seconds": seconds,
-            "n_bins": None, "pid": os.getpid(), "peak_memory": _peak_memory()}
+            "n_bins": None, "pid": os.getpid()}
     if kept:
         rows, samples = np.concatenate(rows), np.concatenate(samples)
         feats, frames = _features(job, rows, samples)
@@ -327,8 +327,8 @@ def _task(job: _Job, files: list) -> dict:
         if job.keep_audio:
             data["audio"] = rows.astype(job.dtype)
         part = _store.write_part(job.output, data, job.compression)
-        meta.update(part=_store.part_index(part), rows=len(rows), n_bins=feats.shape[-2],
-                    peak_memory=_peak_memory())
+        meta.update(part=_store.part_index(part), rows=len(rows), n_bins=feats.shape[-2])
+    meta["peak_memory"] = _peak_memory()
     return meta
 
 
@@ -551,6 +551,9 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
     attrs = {"format": FORMAT, "feature": feature, "params": json.dumps(record, sort_keys=True),
              "sr": sr, "audiofront_version": _version()}
     freqs = None
+    if index:  # parts already there: the output holds their frequencies
+        with _store.h5py().File(output, "r") as f:
+            freqs = f["frequencies"][()]
     if todo:
         row_samples = (segment or length) * channels
         rows_per_batch = batch_size or _auto_batch(row_samples, backend)
@@ -574,7 +577,8 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
                     skipped += meta["skipped"]
                     if meta["part"] is not None:
                         index.append(meta["part"])
-                        freqs = frequencies(feature, params, meta["n_bins"])
+                        if freqs is None:
+                            freqs = frequencies(feature, params, meta["n_bins"])
                         if time.perf_counter() - published >= PUBLISH_EVERY:
                             _store.publish(output, index, attrs, freqs, skipped,
                                            consolidate=False, compression=compression)
@@ -589,9 +593,6 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
                                    compression=compression)
                 raise
     if index:
-        if freqs is None:  # nothing new, but parts already there: keep the output's frequencies
-            with _store.h5py().File(output, "r") as f:
-                freqs = f["frequencies"][()]
         _store.publish(output, index, attrs, freqs, skipped, consolidate=True,
                        compression=compression, order=[p for p, _ in inputs])
     summary.skipped = skipped
