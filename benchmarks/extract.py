@@ -94,17 +94,43 @@ def librosa_loop(paths, output):
 
 
 def audiofront_run(folder, output, backend, hop_length=PARAMS["hop_length"], **settings):
-    """``audiofront extract`` at its defaults (every core) unless ``settings`` say otherwise;
-    returns the largest peak memory of the worker processes that computed, in MiB (None when
-    only this process computed: its peak holds the whole benchmark's)."""
+    """``audiofront extract`` at its defaults (every core) unless ``settings`` say otherwise:
+    ``(seconds, peak)``, ``peak`` the largest peak memory of the worker processes that
+    computed, in MiB (None when only this process computed: its peak holds the whole
+    benchmark's)."""
     from audiofront.extract import extract
 
     options = {**PARAMS, "hop_length": hop_length}
+    start = time.perf_counter()
     summary = extract([folder], output, feature="cqt", options=options, sr=SR, mono=True,
                       backend=backend, quiet=True, **settings)
+    seconds = time.perf_counter() - start
     assert summary.ok and summary.written > 0
     workers = [peak for pid, peak in summary.peak_memory.items() if pid != os.getpid()]
-    return max(workers) / 2 ** 20 if workers else None
+    return seconds, (max(workers) / 2 ** 20 if workers else None)
+
+
+def timed(fn, *args):
+    """``(seconds, None)`` of ``fn(*args)``: a run whose memory is not reported."""
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start, None
+
+
+def measure(runs, folder, work, repeats):
+    """Every run of ``runs`` (name -> ``run(folder, output) -> (seconds, peak MiB or None)``)
+    ``repeats`` times in alternation: ``(times, peaks)`` by name."""
+    times = {name: [] for name in runs}
+    peaks = {name: [] for name in runs}
+    for r in range(repeats):
+        for i, (name, run) in enumerate(runs.items()):
+            out = os.path.join(work, f"out{r}-{i}.h5")
+            seconds, peak = run(folder, out)
+            times[name].append(seconds)
+            if peak is not None:
+                peaks[name].append(peak)
+            os.remove(out)
+    return times, peaks
 
 
 def main():
@@ -120,13 +146,13 @@ def main():
 
     cores = available_cores()
     work = tempfile.mkdtemp(prefix="audiofront-extract-bench-")
-    clock, started = [0.0, None], []  # [start, end]: the Dask run times only its extraction
+    cluster_starts = []
     try:
         folder = os.path.join(work, "clips")
         make_clips(folder, args.clips)
         warm = os.path.join(work, "warm")
         make_clips(warm, 4)
-        runs = {"librosa loop (notebook)": lambda f, out: librosa_loop(sorted_wavs(f), out),
+        runs = {"librosa loop (notebook)": lambda f, out: timed(librosa_loop, sorted_wavs(f), out),
                 f"audiofront extract, numpy (default: {cores} workers)":
                     lambda f, out: audiofront_run(f, out, "numpy")}
         for n in range(1, cores):
@@ -138,13 +164,11 @@ def main():
             def on_cluster(f, out):
                 # a cluster per run, started and closed outside the timing (a running cluster
                 # would slow the other pipelines down)
+                start = time.perf_counter()
                 with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-                    started.append(time.perf_counter() - clock[0])
-                    clock[0] = time.perf_counter()
-                    peak = audiofront_run(f, out, "numpy", scheduler=cluster.scheduler_address)
-                    clock[1] = time.perf_counter()
-                    return peak
+                    cluster_starts.append(time.perf_counter() - start)
+                    return audiofront_run(f, out, "numpy", scheduler=cluster.scheduler_address)
 
             runs[f"audiofront extract, numpy, --scheduler (Dask LocalCluster, {cores} worker "
                  f"processes)"] = on_cluster
@@ -158,22 +182,11 @@ def main():
         except ImportError:
             pass
         runs["notebook as written: aligned + shifted, 2 librosa.cqt per clip"] = \
-            lambda f, out: librosa_notebook(sorted_wavs(f), out)
+            lambda f, out: timed(librosa_notebook, sorted_wavs(f), out)
         runs["same columns: audiofront extract, numpy, hop 512"] = \
             lambda f, out: audiofront_run(f, out, "numpy", 512)
-        for name, run in runs.items():  # imports, JIT, kernel caches: not timed
-            run(warm, os.path.join(work, f"warm-{abs(hash(name))}.h5"))
-        times = {name: [] for name in runs}
-        memory = {name: [] for name in runs}
-        for r in range(args.repeats):
-            for name, run in runs.items():
-                out = os.path.join(work, f"out{r}-{abs(hash(name))}.h5")
-                clock[:] = [time.perf_counter(), None]
-                peak = run(folder, out)
-                times[name].append((clock[1] or time.perf_counter()) - clock[0])
-                if peak is not None:
-                    memory[name].append(peak)
-                os.remove(out)
+        measure(runs, warm, work, 1)  # imports, JIT, kernel caches: not reported
+        times, memory = measure(runs, folder, work, args.repeats)
         hours = args.clips * SECONDS / 3600
         ref = np.median(times["librosa loop (notebook)"])
         lines = [f"{args.clips} clips x {SECONDS} s at {SR} Hz (16-bit WAV in 10 label folders), "
@@ -197,7 +210,7 @@ def main():
                   "those two rows are compared with each other. Each audiofront run starts its "
                   "own worker processes (about half a second here, while the calling process "
                   "already computes); each Dask run started its cluster outside the timing"
-                  + (f" (in {np.median(started):.1f} s)" if started else "")
+                  + (f" (in {np.median(cluster_starts):.1f} s)" if cluster_starts else "")
                   + ". Peak memory: the largest resident set of a worker process (the calling process, "
                   "which computes too, holds the whole benchmark's memory, so it is not shown)."]
         report("Extraction (cpu)", lines + [""], write=not args.no_write)
@@ -214,17 +227,9 @@ def scaling(work, clips, cores, repeats):
     with 1 .. ``cores`` workers, alternated."""
     folder = os.path.join(work, "scaling")
     make_clips(folder, clips)
-    times = {n: [] for n in range(1, cores + 1)}
-    memory = {n: [] for n in times}
-    for r in range(repeats):
-        for n in times:
-            out = os.path.join(work, f"scaling{r}-{n}.h5")
-            start = time.perf_counter()
-            peak = audiofront_run(folder, out, "numpy", workers=n)
-            times[n].append(time.perf_counter() - start)
-            if peak is not None:
-                memory[n].append(peak)
-            os.remove(out)
+    runs = {n: lambda f, out, n=n: audiofront_run(f, out, "numpy", workers=n)
+            for n in range(1, cores + 1)}
+    times, memory = measure(runs, folder, work, repeats)
     hours = clips * SECONDS / 3600
     one = np.median(times[1])
     lines = [f"{clips} clips x {SECONDS} s ({hours:.1f} h of audio), the CQT above, numpy; median "
