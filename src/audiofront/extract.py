@@ -306,7 +306,7 @@ def _task(job: _Job, files: list) -> dict:
             if r.shape[0] == 0:
                 raise io.AudioError(f"{path}: shorter than one segment of {job.segment} samples")
         except io.AudioError as exc:
-            skipped.append((path, str(exc).split(": ", 1)[-1]))
+            skipped.append((path, _reason(exc)))
             continue
         rows.append(r[:, 0] if job.channels == 1 else r)
         offsets.append(o)
@@ -351,6 +351,11 @@ def _features(job: _Job, rows, samples):
             out[at, ..., :part.shape[-1]] = part
             frames[at] = part.shape[-1]
     return out, frames
+
+
+def _reason(exc: io.AudioError) -> str:
+    """Why a file was skipped: the error's message without the path it starts with."""
+    return str(exc).split(": ", 1)[-1]
 
 
 def _peak_memory() -> int:
@@ -522,7 +527,7 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         try:
             rate, ch, frames = io.info(path)
         except io.AudioError as exc:
-            skipped.append((path, str(exc).split(": ", 1)[-1]))
+            skipped.append((path, _reason(exc)))
             continue
         readable.append((path, label))
         channels = max(channels, 1 if mono else ch)
