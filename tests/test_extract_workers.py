@@ -260,7 +260,7 @@ def test_a_killed_pool_worker_stops_the_run_and_the_rerun_completes(many, tmp_pa
 def test_interrupted_before_any_new_part_keeps_the_output(many, tmp_path, monkeypatch):
     """Files added to a finished output, and the run stopped before its first batch is done:
     the interruption comes through, and the output still holds every file it held."""
-    import audiofront.extract as ex
+    from audiofront import _rows
 
     out = tmp_path / "f.h5"
     extract([many / "label2"], out, options=OPTIONS, mono=True, workers=1, quiet=True)
@@ -269,7 +269,7 @@ def test_interrupted_before_any_new_part_keeps_the_output(many, tmp_path, monkey
     def interrupted(job, files):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ex, "_task", interrupted)
+    monkeypatch.setattr(_rows, "run_batch", interrupted)
     with pytest.raises(KeyboardInterrupt):
         extract([many], out, options=OPTIONS, mono=True, workers=1, quiet=True)
     assert verify(out)[1] == []
