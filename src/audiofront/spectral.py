@@ -135,6 +135,8 @@ def _power(spec, power: float, xp):
     """``|spec| ** power`` for a complex array or a (real, imaginary) pair."""
     if isinstance(spec, tuple):
         squared = spec[0] ** 2 + spec[1] ** 2
+    elif power == 1.0:  # librosa's np.abs(S) itself: one pass, no rounding of a square root
+        return xp.abs(spec)
     else:
         squared = _backend.abs_squared(spec, xp)
     if power == 2.0:
