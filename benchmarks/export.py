@@ -55,8 +55,9 @@ def tflite_model(method: str, n_fft: int):
 
     x = np.random.default_rng(0).standard_normal((BATCH, SR * SECONDS, 1)).astype(np.float32)
     model = keras.Sequential([keras.Input((SR * SECONDS, 1)),
-                              afk.MelSpectrogram(sample_rate=SR, n_fft=n_fft, n_mels=N_MELS,
-                                                 hop_length=n_fft // 4, method=method)])
+                              afk.MelSpectrogram(sr=SR, n_fft=n_fft, n_mels=N_MELS,
+                                                 hop_length=n_fft // 4, center=False,
+                                                 method=method)])
     interpreter = tf.lite.Interpreter(
         model_content=tf.lite.TFLiteConverter.from_keras_model(model).convert())
     entry = interpreter.get_input_details()[0]

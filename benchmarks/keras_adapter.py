@@ -1,5 +1,6 @@
-"""Keras layers: the mel layer's forward pass on each Keras backend, beside kapre 0.4 (on
-TensorFlow) and Keras's own ``keras.layers.MelSpectrogram``, same batch.
+"""Keras layers: the mel layer's forward pass on each Keras backend (audiofront's own layer and
+the kapre-compatible getter), beside kapre 0.4 (on TensorFlow) and Keras's own
+``keras.layers.MelSpectrogram``, same batch.
 
 16 clips x 10 s at 22.05 kHz, n_fft 2048, hop 512, 128 mels, float32. Each Keras backend runs
 in its own process (Keras picks its backend once per process); medians of shuffled rounds.
@@ -29,16 +30,20 @@ def child(rounds: int) -> None:
 
     from _harness import time_all
     from audiofront.adapters import keras as afk
+    from audiofront.compat.kapre import composed
 
     backend = keras.backend.backend()
     y = np.random.default_rng(0).standard_normal((BATCH, SR * SECONDS, 1)).astype(np.float32)
     x = keras.ops.convert_to_tensor(y)
     x2 = keras.ops.convert_to_tensor(y[..., 0])
-    ours = afk.MelSpectrogram(sample_rate=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS,
-                              center=True)
+    ours = afk.MelSpectrogram(sr=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS)
+    getter = composed.get_melspectrogram_layer(input_shape=(SR * SECONDS, 1), n_fft=N_FFT,
+                                               hop_length=HOP, sample_rate=SR, n_mels=N_MELS)
     theirs = keras.layers.MelSpectrogram(fft_length=N_FFT, sequence_stride=HOP,
                                          sampling_rate=SR, num_mel_bins=N_MELS, power_to_db=False)
     impls = {f"audiofront MelSpectrogram ({backend})": {"mel": lambda: keras.ops.convert_to_numpy(ours(x))},
+             f"audiofront.compat.kapre get_melspectrogram_layer ({backend})": {
+                 "mel": lambda: keras.ops.convert_to_numpy(getter(x))},
              f"keras.layers.MelSpectrogram ({backend})": {"mel": lambda: keras.ops.convert_to_numpy(theirs(x2))}}
     if backend == "tensorflow":
         try:

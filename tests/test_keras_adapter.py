@@ -38,7 +38,7 @@ def test_keras_layers_on_backend(backend):
                PYTHONPATH=os.pathsep.join([HERE, os.environ.get("PYTHONPATH", "")]))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
-         os.path.join(HERE, "keras_backend", "test_layers.py")],
+         os.path.join(HERE, "keras_backend")],
         env=env, cwd=os.path.dirname(HERE), capture_output=True, text=True)
     counts, skips = summary(result.stdout)
     KERAS_REPORTS.append((backend, counts, skips))
