@@ -554,3 +554,35 @@ def test_every_layer_shapes_saves_and_loads(name, n, tmp_path):
     model.save(path)
     again = keras.models.load_model(path)  # no custom_objects
     np.testing.assert_array_equal(as_numpy(again(x)), out)
+
+
+def test_backend_helpers_reproduce_kapre():
+    """``kapre.backend``'s helpers, kapre's names and (n_freq, n_bands) orientation."""
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("N/A: kapre runs on TensorFlow")
+    theirs = optional("kapre.backend")
+    import tensorflow as tf
+
+    ours = kapre.backend
+    for kwargs in (dict(sample_rate=16000, n_freq=257, n_mels=40),
+                   dict(sample_rate=22050, n_freq=1025, n_mels=128, f_min=30.0, f_max=8000.0,
+                        htk=True, norm=None)):
+        tolerance_check(as_numpy(ours.filterbank_mel(**kwargs)),
+                        np.asarray(theirs.filterbank_mel(**kwargs)), 1e-6, "filterbank_mel")
+    for kwargs in (dict(sample_rate=16000, n_freq=513, n_bins=60, f_min=60.0),
+                   dict(sample_rate=22050, n_freq=1025, bins_per_octave=24, n_bins=96,
+                        spread=0.25)):
+        tolerance_check(as_numpy(ours.filterbank_log(**kwargs)),
+                        np.asarray(theirs.filterbank_log(**kwargs)), 1e-6, "filterbank_log")
+    for name in (None, "hann_window", "hamming_window"):
+        tolerance_check(as_numpy(ours.get_window_fn(name)(400)),
+                        np.asarray(theirs.get_window_fn(name)(400)), 1e-6, str(name))
+    x = np.random.default_rng(0).gamma(0.3, 1.0, (2, 30, 20, 2)).astype(np.float32)
+    tolerance_check(as_numpy(ours.magnitude_to_decibel(x, dynamic_range=50.0)),
+                    np.asarray(theirs.magnitude_to_decibel(tf.constant(x), dynamic_range=50.0)),
+                    1e-5, "magnitude_to_decibel")
+    y = np.random.default_rng(1).uniform(-1, 1, (2, 100)).astype(np.float32)
+    codes = np.asarray(theirs.mu_law_encoding(tf.constant(y), 256))
+    np.testing.assert_array_equal(as_numpy(ours.mu_law_encoding(y, 256)), codes)
+    tolerance_check(as_numpy(ours.mu_law_decoding(codes, 256)),
+                    np.asarray(theirs.mu_law_decoding(tf.constant(codes), 256)), 1e-6, "mu-law")

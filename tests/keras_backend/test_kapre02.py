@@ -134,6 +134,45 @@ def test_seed_readme_model_trains_saves_and_loads(tmp_path):
                                    rtol=1e-6, atol=1e-7)
 
 
+def test_seed_readme_save_load_example(tmp_path):
+    # the seed README's "To save/load models with kapre layers", only the imports changed
+    import keras  # was: import tensorflow.keras as keras
+
+    from audiofront.compat import kapre
+
+    model = keras.models.Sequential()
+    model.add(kapre.time_frequency.Melspectrogram(512, input_shape=(1, 44100)))
+    model.summary()
+    model.save(tmp_path / 'temp_model.h5')
+    # Now saved, let's load it.
+    model2 = keras.models.load_model(tmp_path / 'temp_model.h5',
+      custom_objects={'Melspectrogram':kapre.time_frequency.Melspectrogram})
+    model2.summary()
+    x = REF["input/long_mono"]
+    assert_close(as_numpy(model2.predict(x, verbose=0)), REF["output/readme_save_load"],
+                 "the README's saved and loaded Melspectrogram(512)")
+    from audiofront.compat.kapre.delta import Delta  # where that README documents Delta
+
+    assert Delta is kapre.utils.Delta
+
+
+@pytest.mark.parametrize("trainable", [True, False])
+def test_trainable_flags_mean_what_kapre_documents(trainable):
+    from audiofront.compat.kapre.time_frequency import Melspectrogram
+
+    mel = Melspectrogram(n_dft=128, n_hop=64, sr=8000, n_mels=16, trainable_kernel=trainable,
+                         trainable_fb=trainable, return_decibel_melgram=True)
+    model = keras.Sequential([keras.Input((1, 2000)), mel, keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    assert len(mel.trainable_weights) == (3 if trainable else 0)
+    before = [as_numpy(w).copy() for w in mel.weights]
+    model.compile("adam", "mse")
+    x = np.random.default_rng(0).standard_normal((8, 1, 2000)).astype(np.float32)
+    model.fit(x, np.ones((8, 1), np.float32), epochs=2, verbose=0)
+    changed = [not np.array_equal(as_numpy(w), b) for w, b in zip(mel.weights, before)]
+    assert changed == [trainable] * 3
+
+
 def test_additive_noise_has_kapre_02s_standard_deviation():
     from audiofront.compat.kapre.augmentation import AdditiveNoise
 

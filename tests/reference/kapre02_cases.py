@@ -78,6 +78,10 @@ def cases() -> dict:
         "time_frequency", "Melspectrogram", (),
         dict(n_dft=512, n_hop=200, sr=22050, n_mels=32, fmin=300.0, fmax=6000.0, norm=None,
              image_data_format="channels_last"), "mono")
+    out["melspectrogram_trainable_channels_first"] = (
+        "time_frequency", "Melspectrogram", (),
+        dict(n_dft=256, n_hop=128, sr=16000, n_mels=24, trainable_kernel=True, trainable_fb=True,
+             image_data_format="channels_first"), "stereo")
     # the seed README's examples, as written there
     out["readme_six_channels"] = (
         "time_frequency", "Melspectrogram", (),

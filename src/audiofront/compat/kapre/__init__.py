@@ -7,7 +7,8 @@ Every generation, on the TensorFlow, torch and JAX Keras backends:
   ``ConcatenateFrequencyMap``), ``signal``, ``composed``, ``augmentation`` (``SpecAugment``,
   ``ChannelSwap``), ``backend``; the top-level names are kapre 0.4.1's.
 - kapre 0.1/0.2 (kapre 0.2.0's numbers): ``time_frequency.Spectrogram`` / ``Melspectrogram``,
-  ``utils`` (``AmplitudeToDB``, ``Normalization2D``, ``Delta``), ``filterbank.Filterbank``,
+  ``utils`` (``AmplitudeToDB``, ``Normalization2D``, ``Delta``; ``delta.Delta`` where kapre's
+  README puts it), ``filterbank.Filterbank``,
   ``augmentation.AdditiveNoise``, ``backend_keras.amplitude_to_decibel``; models saved by
   kapre 0.2 as ``.h5`` load with :func:`load_legacy_model`.
 
@@ -17,7 +18,7 @@ said in each docstring.
 """
 
 from . import augmentation, backend, backend_keras, composed, filterbank, signal, time_frequency
-from . import utils
+from . import delta, utils
 from ._saving import load_legacy_model
 from .augmentation import ChannelSwap, SpecAugment
 from .composed import (get_frequency_aware_conv2d, get_log_frequency_spectrogram_layer,
