@@ -22,6 +22,7 @@ import audiofront as af
 from .. import _backend, _checks
 from .._checks import one_of
 from ..framing import frame_count
+from ..spectral import spectrogram_frames
 
 FORMATS = ("default", "channels_first", "channels_last")
 
@@ -265,18 +266,23 @@ class STFTLayer(AudioLayer):
 
 
 class FilteredLayer(STFTLayer):
-    """An STFT layer followed by a filterbank it holds (and may learn): ``compute`` is the
-    core's feature function, ``basis`` the name of its filterbank argument and ``_filterbank``
-    builds it."""
+    """An STFT layer followed by a filterbank it holds (and may learn): ``|STFT| ** power``
+    through the ``_filterbank()`` the subclass builds.
 
-    compute = None
-    basis = ""
+    The core computes frames-major ``(batch, ch, frames, bands)``; the output layout is one
+    permutation of that (a copy on TensorFlow, where each transpose is one)."""
 
     def call(self, x):
         namespace = xp()
-        S = type(self).compute(self._prepared(x, namespace), power=self.power,
-                               **{self.basis: value(self.filterbank)}, **self._stft_kwargs())
-        return self._spectra(S, namespace)
+        S = spectrogram_frames(self._prepared(x, namespace), namespace, power=self.power,
+                               filterbank=value(self.filterbank), check_finite=False,
+                               **self._stft_kwargs())
+        if S.ndim != 4:  # channels-first input without a channel axis
+            return S if self.frames_first else namespace.matrix_transpose(S)
+        order = {(True, True): (0, 2, 3, 1), (True, False): None,
+                 (False, True): (0, 3, 2, 1), (False, False): (0, 1, 3, 2)}[
+            (self.frames_first, self._out_last)]
+        return S if order is None else namespace.permute_dims(S, order)
 
     def build(self, input_shape):
         super().build(input_shape)

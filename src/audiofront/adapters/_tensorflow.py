@@ -81,6 +81,10 @@ def concat(arrays, /, *, axis=0):
     return tf.concat(list(arrays), axis=axis)
 
 
+def permute_dims(x, /, axes):
+    return tf.transpose(x, perm=list(axes))
+
+
 def moveaxis(x, source, destination, /):
     return tf.experimental.numpy.moveaxis(x, source, destination)
 

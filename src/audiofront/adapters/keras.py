@@ -120,7 +120,6 @@ class MelSpectrogram(_NativeFiltered):
     n_mels, frames, ch)``. ``trainable_stft`` learns the DFT basis (``method='dft'``),
     ``trainable_filterbank`` the mel filters."""
 
-    compute, basis = af.melspectrogram, "mel_basis"
     build_filterbank = af.mel_filterbank
 
     def __init__(self, *, sr=22050, n_fft=2048, hop_length=None, win_length=None,
@@ -141,7 +140,6 @@ class LogFrequencySpectrogram(_NativeFiltered):
     """Log-frequency spectrogram (kapre's log filterbank on the power spectrogram),
     :func:`audiofront.log_frequency_spectrogram`: ``(batch, n_bins, frames, ch)``."""
 
-    compute, basis = af.log_frequency_spectrogram, "log_basis"
     build_filterbank = af.log_filterbank
 
     def __init__(self, *, sr=22050, n_fft=2048, hop_length=None, win_length=None,
