@@ -130,17 +130,17 @@ def abs_squared(z, xp):
 
     ``re ** 2 + im ** 2`` (``**2`` is the squaring fast path in torch and NumPy; ``re * re``
     on a strided real view is 3x slower in torch). NumPy computes ``abs`` then squares in
-    place, twice as fast there because its real / imaginary views are strided. TensorFlow
-    copies on ``real`` / ``imag``: ``abs`` then a product is 4.6x faster there (30 against 141
-    ms for a 16 x 10 s STFT, 2 cores).
+    place, twice as fast there because its real / imaginary views are strided. On TensorFlow
+    ``** 2`` is a general power (``re ** 2 + im ** 2``: 105 ms for a 16 x 10 s STFT on 2
+    cores) and a product is the square (``re * re + im * im``: 18 ms).
     """
     path = fast_path(xp)
     if path == "numpy":
         out = np.abs(z)
         return np.multiply(out, out, out=out)
     if path == "tensorflow":
-        out = xp.abs(z)
-        return out * out
+        re, im = xp.real(z), xp.imag(z)
+        return re * re + im * im
     return xp.real(z) ** 2 + xp.imag(z) ** 2
 
 
