@@ -84,8 +84,9 @@ def main():
              f"{N_MELS} mels, eager forward pass; median (and best) of {args.rounds} shuffled "
              f"rounds per backend process, 2 cores; "
              f"{versions('keras', 'tensorflow', 'torch', 'jax', 'kapre')}. Keras's layer uses "
-             f"its own (HTK-style) mel filters, kapre applies the mel filters to the magnitude: "
-             f"same work, not the same numbers.", ""]
+             f"its own (HTK-style) mel filters; kapre and its compat getter apply the mel filters "
+             f"to the magnitude of frames from sample 0, audiofront's MelSpectrogram to the power "
+             f"of centred frames (librosa's defaults): the same work, not the same numbers.", ""]
     lines += table(medians, "mel layer forward", BATCH * SECONDS, ref)
     report("Keras adapter (cpu)", lines, write=not args.no_write)
 
