@@ -15,7 +15,8 @@ import audiofront as af  # noqa: E402
 from audiofront.adapters import _keras, keras as native  # noqa: E402
 from audiofront.compat import kapre  # noqa: E402
 from audiofront.compat.kapre import augmentation, composed, time_frequency, utils  # noqa: E402
-from helpers import load, tolerance_check  # noqa: E402
+from helpers import tolerance_check  # noqa: E402
+from keras_helpers import as_numpy, check_chain, recordings  # noqa: E402
 
 
 
@@ -28,18 +29,10 @@ afk = types.SimpleNamespace(
     PowerToDB=native.PowerToDB, AmplitudeToDB=native.AmplitudeToDB)
 
 
-def as_numpy(x):
-    return np.asarray(keras.ops.convert_to_numpy(x))
-
-
 @pytest.fixture(scope="module")
 def audio():
-    """(batch 2, time, channels 2) from real recordings, float32."""
-    speech, _ = load("speech_libri_5703_16k_mono.flac", seconds=1.0)
-    music, _ = load("music_vibeace_22k_mono.flac", seconds=1.0)
-    n = 16000
-    y = np.stack([np.stack([speech[:n], music[:n]], -1), np.stack([music[:n], speech[:n]], -1)])
-    return (0.5 * y).astype(np.float32)
+    """(batch 2, time, channels 2) from real recordings, float32: kapre's default layout."""
+    return np.ascontiguousarray(np.moveaxis(recordings(), 1, -1))
 
 
 def core_layout(S, last=True):
@@ -540,20 +533,7 @@ def _chains():
 @pytest.mark.parametrize("name", list(_chains()))
 @pytest.mark.parametrize("n", [4000, 4095])
 def test_every_layer_shapes_saves_and_loads(name, n, tmp_path):
-    shape, layers = _chains()[name]
-    if shape[0] is not None and shape[0] != n:
-        pytest.skip("N/A: the chain takes one fixed length")
-    x = (np.random.default_rng(n).uniform(-0.9, 0.9, (2, n) + shape[1:])).astype(np.float32)
-    model = keras.Sequential([keras.Input(shape)] + layers)
-    out = as_numpy(model(x))
-    predicted = (2,) + tuple(x.shape[1:])
-    for layer in layers:
-        predicted = tuple(layer.compute_output_shape(predicted))
-    assert predicted == out.shape, (name, predicted, out.shape)
-    path = tmp_path / "model.keras"
-    model.save(path)
-    again = keras.models.load_model(path)  # no custom_objects
-    np.testing.assert_array_equal(as_numpy(again(x)), out)
+    check_chain(*_chains()[name], n, tmp_path / "model.keras")
 
 
 def test_backend_helpers_reproduce_kapre():

@@ -23,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "reference"))
 
 import kapre02_cases  # noqa: E402
+from keras_helpers import as_numpy  # noqa: E402
 
 REF = dict(np.load(kapre02_cases.FIXTURE))
 CASES = kapre02_cases.cases()
@@ -32,10 +33,6 @@ REL = 1e-4  # of each output's largest magnitude: float32 rounding of the same p
 def decibels(name):
     """Whether a case's output is kapre 0.2's decibels (each example's maximum at 0 dB)."""
     return "_db1_" in name or name.startswith("amplitude_to_db")
-
-
-def as_numpy(x):
-    return np.asarray(keras.ops.convert_to_numpy(x))
 
 
 def compat(module, name):

@@ -13,21 +13,14 @@ keras = optional("keras")
 
 import audiofront as af  # noqa: E402
 from audiofront.adapters import keras as afk  # noqa: E402
-from helpers import load, tolerance_check  # noqa: E402
-
-
-def as_numpy(x):
-    return np.asarray(keras.ops.convert_to_numpy(x))
+from helpers import tolerance_check  # noqa: E402
+from keras_helpers import as_numpy, check_chain, recordings  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def audio():
     """(batch 2, channels 2, time) from real recordings, float32: the core's layout."""
-    speech, _ = load("speech_libri_5703_16k_mono.flac", seconds=1.0)
-    music, _ = load("music_vibeace_22k_mono.flac", seconds=1.0)
-    n = 16000
-    y = np.stack([np.stack([speech[:n], music[:n]]), np.stack([music[:n], speech[:n]])])
-    return (0.5 * y).astype(np.float32)
+    return recordings()
 
 
 def layout(a, fmt):
@@ -202,19 +195,7 @@ def _chains():
 @pytest.mark.parametrize("name", list(_chains()))
 @pytest.mark.parametrize("n", [4000, 4095])
 def test_every_layer_shapes_saves_and_loads(name, n, tmp_path):
-    shape, layers = _chains()[name]
-    if shape[0] is not None and shape[0] != n:
-        pytest.skip("N/A: the chain takes one fixed length")
-    x = np.random.default_rng(n).uniform(-0.9, 0.9, (2, n) + shape[1:]).astype(np.float32)
-    model = keras.Sequential([keras.Input(shape)] + layers)
-    out = as_numpy(model(x))
-    predicted = (2,) + tuple(x.shape[1:])
-    for layer in layers:
-        predicted = tuple(layer.compute_output_shape(predicted))
-    assert predicted == out.shape, (name, predicted, out.shape)
-    model.save(tmp_path / "model.keras")
-    np.testing.assert_array_equal(as_numpy(keras.models.load_model(tmp_path / "model.keras")(x)),
-                                  out)
+    check_chain(*_chains()[name], n, tmp_path / "model.keras")
 
 
 def test_every_layer_class_is_registered_under_its_own_name():
