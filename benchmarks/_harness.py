@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sys
 import time
 
 import numpy as np
@@ -33,10 +34,22 @@ def write_section(title: str, body: str) -> None:
 
 
 def sync(device):
+    """Wait for the GPU's queued work (torch's and CuPy's streams) on a CUDA device."""
     if device.startswith("cuda"):
         import torch
 
         torch.cuda.synchronize()
+        if "cupy" in sys.modules:
+            sys.modules["cupy"].cuda.Device().synchronize()
+
+
+def device_label(device: str) -> str:
+    """'cpu', or 'cuda: <the GPU's name>' for a section title."""
+    if not device.startswith("cuda"):
+        return device
+    import torch
+
+    return f"cuda: {torch.cuda.get_device_name()}"
 
 
 def time_all(impls, rounds: int, device: str):

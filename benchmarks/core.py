@@ -22,7 +22,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _harness import report, table, time_all, versions  # noqa: E402
+from _harness import device_label, report, table, time_all, versions  # noqa: E402
 
 SR, SECONDS, BATCH, N_FFT, HOP, N_MELS = 22050, 10, 16, 2048, 512, 128
 AUDIO_SECONDS = BATCH * SECONDS
@@ -102,6 +102,20 @@ def implementations(device: str = "cpu", only: tuple[str, ...] | None = None):
                                           "melspectrogram": lambda: layer(t)}
         except Exception as exc:  # not installed, or incompatible with this torch
             print(f"nnAudio skipped: {exc!r}", file=sys.stderr)
+    if device.startswith("cuda") and wanted("audiofront-cupy"):
+        try:
+            import cupy
+
+            c = cupy.asarray(y)
+            Mc = cupy.asarray(af.melspectrogram(y, n_mels=N_MELS))
+            out["audiofront-cupy (cuda)"] = {
+                "stft": lambda: af.stft(c, n_fft=N_FFT, hop_length=HOP),
+                "melspectrogram": lambda: af.melspectrogram(c, sr=SR, n_fft=N_FFT, hop_length=HOP,
+                                                            n_mels=N_MELS),
+                "power_to_db": lambda: af.power_to_db(Mc),
+            }
+        except ImportError:
+            print("CuPy skipped: not installed", file=sys.stderr)
     if device == "cpu" and wanted("tf.signal"):
         try:
             os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -172,8 +186,9 @@ def main():
             numpy_based = name in ("librosa", "audiofront-numpy")
             return peak_memory(impls[name][op]) if numpy_based and not args.no_memory else None
 
-        lines += table(med, op, AUDIO_SECONDS, "librosa", memory)
-    report(f"Core ({args.device})", lines, write=not args.no_write)
+        reference = "librosa" if args.device == "cpu" else f"torch.stft + matmul ({args.device})"
+        lines += table(med, op, AUDIO_SECONDS, reference, memory)
+    report(f"Core ({device_label(args.device)})", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
-from _harness import report, table, time_all, versions  # noqa: E402
+from _harness import device_label, report, table, time_all, versions  # noqa: E402
 
 import audiofront as af  # noqa: E402
 
@@ -41,12 +41,12 @@ BATCH = 16
 
 
 def implementations(params, device):
-    import librosa
-
     p = {k: v for k, v in params.items() if k != "seconds"}
     y = np.random.default_rng(0).standard_normal((BATCH, SR * params["seconds"])).astype(np.float32)
     out = {}
     if device == "cpu":
+        import librosa
+
         out["librosa"] = lambda: librosa.cqt(y, sr=SR, **p)
         for alg in ("multirate", "direct"):
             out[f"audiofront-numpy {alg}"] = lambda alg=alg: af.cqt(y, sr=SR, algorithm=alg, **p)
@@ -57,6 +57,15 @@ def implementations(params, device):
         out[f"audiofront-torch {alg} ({device})"] = lambda alg=alg: af.cqt(t, sr=SR, algorithm=alg, **p)
     for name, layer in nnaudio_layers(p, device).items():
         out[f"{name} ({device})"] = lambda layer=layer: layer(t)
+    if device.startswith("cuda"):
+        try:
+            import cupy
+        except ImportError:
+            print("CuPy skipped: not installed", file=sys.stderr)
+        else:
+            c = cupy.asarray(y)
+            for alg in ("multirate", "direct"):
+                out[f"audiofront-cupy {alg} (cuda)"] = lambda alg=alg: af.cqt(c, sr=SR, algorithm=alg, **p)
     return out
 
 
@@ -123,8 +132,10 @@ def main():
                      f"{params['n_bins']} bins, {params['bins_per_octave']} per octave, hop "
                      f"{params['hop_length']}.")
         lines.append("")
-        lines += table(med, workload, BATCH * params["seconds"],
-                       "librosa" if args.device == "cpu" else next(iter({k for k, _ in med})))
+        nnaudio = sorted(k for k, _ in med if k.startswith("nnAudio CQT1992v2"))
+        reference = "librosa" if args.device == "cpu" else (
+            nnaudio[0] if nnaudio else next(iter(k for k, _ in med)))
+        lines += table(med, workload, BATCH * params["seconds"], reference)
     if args.device == "cpu":
         lines += ["**Agreement with librosa.cqt(sparsity=0)** (default parameters, float64, first "
                   "10 s; bins within 60 dB of the max)", "",
@@ -134,7 +145,7 @@ def main():
             lines.append(f"| {label} | {name.split('_')[0]}_{name.split('_')[1]} | {median:.3f} | "
                          f"{p99:.3f} | {corr:.5f} | {offset:+.2f} | {am:.3f} / {ap:.3f} |")
         lines.append("")
-    report(f"CQT ({args.device})", lines, write=not args.no_write)
+    report(f"CQT ({device_label(args.device)})", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _harness import report, table, time_all, versions  # noqa: E402
+from _harness import device_label, report, table, time_all, versions  # noqa: E402
 
 import audiofront as af  # noqa: E402
 from audiofront.adapters import torch as aft  # noqa: E402
@@ -96,7 +96,7 @@ def main():
         f"`torch.stft` then `fb @ (re**2 + im**2)`.", ""]
     for op in ("STFT forward", "MelSpectrogram forward", "MelSpectrogram forward + backward"):
         lines += table(med, op, BATCH * SECONDS, "torch.stft + matmul")
-    report(f"torch adapter ({args.device})", lines, write=not args.no_write)
+    report(f"torch adapter ({device_label(args.device)})", lines, write=not args.no_write)
 
 
 if __name__ == "__main__":
