@@ -51,37 +51,73 @@ _ALIASES = {"hanning": "hann", "boxcar": "ones", "rectangular": "ones", "rect": 
 
 
 @functools.lru_cache(maxsize=64)
-def window_host(name: str, n: int, periodic: bool, beta: float) -> np.ndarray:
-    """The cached float64 host window (read-only) for a canonical name from :func:`named`."""
-    if n == 1:
+def window_host(name, n: int, periodic: bool, beta) -> np.ndarray:
+    """The cached float64 host window (read-only) for a canonical spec from :func:`named`:
+    one of :data:`WINDOWS` (``beta`` its Kaiser shape), a scipy window (``beta`` the tuple of
+    its parameters) or a callable ``name(n)``."""
+    if callable(name):
+        out = np.array(name(n), dtype=np.float64).reshape(-1)  # librosa: window(n), as it is
+        if out.shape != (n,):
+            raise ParameterError(
+                f"A window function must return n={n} samples. Received: {name!r} returned "
+                f"shape {np.shape(name(n))}"
+            )
+    elif n == 1:
         out = np.ones(1)
-    else:
+    elif name in WINDOWS:
         out = WINDOWS[name](n + 1, beta)[:-1] if periodic else WINDOWS[name](n, beta)
+    else:
+        import scipy.signal
+
+        out = np.asarray(scipy.signal.get_window((name, *beta) if beta else name, n,
+                                                 fftbins=periodic), dtype=np.float64)
     out.flags.writeable = False
     return out
 
 
 def named(window, beta: float = KAISER_BETA):
-    """``(canonical name, beta)`` for a window given by name or ``(name, beta)``, None for
-    anything else (an array, which the caller converts). The one place that tells the two
-    apart, for every function that takes ``window=``."""
+    """``(canonical spec, parameter)`` for a window given by name, ``(name, *parameters)`` or
+    a callable, None for anything else (an array, which the caller converts). The one place
+    that tells them apart, for every function that takes ``window=``."""
+    if callable(window) and not isinstance(window, type):
+        return window, 0.0
     return _parse(window, beta) if isinstance(window, (str, tuple)) else None
 
 
+def _scipy_names() -> list[str]:
+    import scipy.signal.windows
+
+    return sorted(n for n in scipy.signal.windows.__all__ if n not in ("get_window", "dpss"))
+
+
 def _parse(window, beta):
-    """(canonical name, beta) from a name or a (name, beta) tuple such as ('kaiser', 8.6)."""
-    if isinstance(window, tuple) and len(window) == 2 and isinstance(window[0], str):
-        window, beta = window
+    """(canonical name, parameter) from a name or a tuple such as ('kaiser', 8.6) or
+    ('gaussian', 7): audiofront's own windows by name (the parameter is Kaiser's beta), any
+    other window scipy.signal.get_window knows (the parameter is the tuple of its
+    arguments)."""
+    params = ()
+    if isinstance(window, tuple) and len(window) >= 1 and isinstance(window[0], str):
+        window, params = window[0], tuple(window[1:])
+        if len(params) == 1:
+            beta = params[0]
     if not isinstance(window, str):
-        raise ParameterError(f"window must be a name, a (name, beta) tuple or an array. Received: window={window!r}")
+        raise ParameterError(f"window must be a name, a (name, parameter) tuple, a function of "
+                             f"the length or an array. Received: window={window!r}")
     name = _ALIASES.get(window.lower(), window.lower())
-    if name not in WINDOWS:
+    if name in WINDOWS and len(params) <= 1:
+        beta = positive_float(beta, "beta", allow_zero=True) if name == "kaiser" else 0.0
+        return name, beta
+    try:  # any other window scipy knows, with its parameters
+        window_host(window, 8, True, params)
+    except (ValueError, TypeError) as exc:
+        what = f"Unknown window {window!r}" if not params else \
+            f"Window {window!r} with parameters {params!r} failed in scipy ({exc})"
         raise ParameterError(
-            f"Unknown window {window!r}; known: {', '.join(sorted(WINDOWS) + sorted(_ALIASES))}, "
-            f"or pass the window as an array. Received: window={window!r}"
-        )
-    beta = positive_float(beta, "beta", allow_zero=True) if name == "kaiser" else 0.0
-    return name, beta
+            f"{what}; known: {', '.join(sorted(WINDOWS) + sorted(_ALIASES))}, scipy.signal's "
+            f"{', '.join(_scipy_names())} (parameters in a tuple: ('tukey', 0.25)), a function "
+            f"of the length, or an array. Received: window={(window, *params) if params else window!r}"
+        ) from None
+    return window, params
 
 
 def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: float = KAISER_BETA,
@@ -90,10 +126,14 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
 
     Parameters
     ----------
-    window : str or tuple
+    window : str, tuple, callable or array
         ``'hann'`` (default), ``'hamming'``, ``'blackman'``, ``'bartlett'``, ``'kaiser'`` (its
         shape set by ``beta``, or pass ``('kaiser', beta)``), ``'ones'`` (aliases ``'boxcar'``,
-        ``'rectangular'``).
+        ``'rectangular'``); any other window ``scipy.signal.get_window`` knows, by name or
+        as ``(name, *parameters)`` (``'blackmanharris'``, ``('gaussian', 7)``, ``('tukey',
+        0.25)``, ...); a function ``f(n)`` returning ``n`` samples (``np.ones``,
+        ``scipy.signal.windows.hann``: called as it is, so ``periodic`` does not apply, as in
+        librosa); or an array of ``n`` samples, returned as it is.
     n : int > 0
         Length in samples.
     periodic : bool
@@ -120,9 +160,18 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
     >>> af.get_window("hann", 4)
     array([0. , 0.5, 1. , 0.5])
     """
-    name, beta = _parse(window, beta)
     n = positive_int(n, "n")
     where = {"xp": xp, "device": device, "dtype": dtype, "cache": False}
+    spec = named(window, beta)
+    if spec is None:  # an array: librosa returns it if it has the length asked for
+        host = np.asarray(window, dtype=np.float64)
+        if host.shape != (n,):
+            raise ParameterError(f"A window array must have n={n} samples. Received: window of "
+                                 f"shape {host.shape}")
+        if n_fft is not None and n_fft != n:
+            host = _centred(host, n_fft)
+        return _backend.place(lambda: host, (), **where)
+    name, beta = spec
     if n_fft is None:
         return _backend.place(window_host, (name, n, bool(periodic), beta), **where)
     if positive_int(n_fft, "n_fft") < n or not periodic:
@@ -136,10 +185,18 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
 @functools.lru_cache(maxsize=64)
 def padded_host(name: str, beta: float, win_length: int, n_fft: int) -> np.ndarray:
     """The periodic window of ``win_length`` centred in ``n_fft`` zeros (cached, read-only)."""
-    out = np.zeros(n_fft)
-    left = (n_fft - win_length) // 2
-    out[left:left + win_length] = window_host(name, win_length, True, beta)
+    out = _centred(window_host(name, win_length, True, beta), n_fft)
     out.flags.writeable = False
+    return out
+
+
+def _centred(w: np.ndarray, n_fft: int) -> np.ndarray:
+    """``w`` centred in ``n_fft`` zeros, ``(n_fft - len(w)) // 2`` on the left."""
+    if len(w) > n_fft:
+        raise ParameterError(f"A window of {len(w)} samples does not fit n_fft={n_fft}.")
+    out = np.zeros(n_fft)
+    left = (n_fft - len(w)) // 2
+    out[left:left + len(w)] = w
     return out
 
 
