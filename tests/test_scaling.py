@@ -69,9 +69,43 @@ def test_scaling_backends(xp, power, ref):
     np.testing.assert_allclose(assert_like(amp, xp, dtype=xp.xp.float32), [1.0, 0.1], rtol=1e-6)
 
 
-def test_scaling_rejects_complex_and_bad_parameters():
-    with pytest.raises(TypeError, match="complex"):
-        af.power_to_db(np.ones(3, complex))
+def test_complex_input_is_its_magnitude_with_librosas_warning():
+    D = np.random.default_rng(3).standard_normal((4, 6)) * np.exp(1j * np.arange(6))
+    for name in ("power_to_db", "amplitude_to_db"):
+        with pytest.warns(UserWarning, match=f"{name} was called on complex input") as ours:
+            got = getattr(af, name)(D)
+        with pytest.warns(UserWarning) as theirs:
+            expected = getattr(librosa, name)(D)
+        assert str(ours[0].message) == str(theirs[0].message)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("value", [1, 0, 10.0, True, -10, np.array([3, 0, 7]),
+                                   np.array([True, False]), np.float32(2.5), np.int16(9)],
+                         ids=repr)
+def test_numbers_and_integer_arrays_as_librosa_takes_them(value):
+    for name in ("power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude"):
+        got = getattr(af, name)(value)
+        try:
+            expected = getattr(librosa, name)(value)
+        except TypeError:  # librosa's amplitude_to_db cannot square a boolean array
+            expected = getattr(librosa, name)(np.asarray(value, np.float64))
+        else:  # the same kind of result; a float32 NumPy scalar keeps its dtype here (ours)
+            if not isinstance(value, np.floating):
+                assert type(got) is type(expected), (name, type(got), type(expected))
+                assert np.asarray(got).dtype == np.asarray(expected).dtype, name
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    # lists too (librosa's dB conversions take them, its inverses do not)
+    np.testing.assert_allclose(af.power_to_db([1, 2, 40]), librosa.power_to_db([1, 2, 40]))
+
+
+def test_integer_arrays_use_the_namespaces_default_float(xp):
+    got = af.power_to_db(xp.xp.asarray([1, 10, 100], device=xp.device))
+    default = xp.xp.__array_namespace_info__().default_dtypes(device=xp.device)["real floating"]
+    np.testing.assert_allclose(assert_like(got, xp, dtype=default), [0.0, 10.0, 20.0], atol=1e-5)
+
+
+def test_scaling_rejects_bad_parameters():
     with pytest.raises(af.ParameterError, match="top_db=-1"):
         af.power_to_db(np.ones(3), top_db=-1)
     with pytest.raises(af.ParameterError, match="amin=0"):

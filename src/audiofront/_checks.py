@@ -94,7 +94,7 @@ def float_signal(y, name: str = "y", *, min_ndim: int = 1):
     TypeError; arrays with fewer than ``min_ndim`` axes raise ParameterError. Half precision
     (float16, bfloat16) is promoted to float32, the precision the transforms compute in.
     """
-    xp = _namespace(y, name)
+    xp = namespace(y, name)
     kind = _backend.dtype_kind(xp, y.dtype)
     if kind == "complex":
         raise TypeError(
@@ -118,7 +118,7 @@ def float_signal(y, name: str = "y", *, min_ndim: int = 1):
 
 def complex_spectrum(S, name: str = "S", *, min_ndim: int = 2):
     """Return ``(xp, S)`` for a complex array of at least ``min_ndim`` axes, or raise."""
-    xp = _namespace(S, name)
+    xp = namespace(S, name)
     if _backend.dtype_kind(xp, S.dtype) != "complex":
         raise TypeError(f"{name} must be a complex STFT matrix; received dtype {S.dtype}.")
     if S.ndim < min_ndim:
@@ -140,7 +140,7 @@ def finite(x, xp, name: str = "y") -> None:
         raise ParameterError(f"{name} contains NaN or infinite values (check_finite=True).")
 
 
-def _namespace(x, name):
+def namespace(x, name):
     try:
         return _backend.array_namespace(x)
     except TypeError:

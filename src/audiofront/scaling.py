@@ -8,12 +8,43 @@ for a single spectrogram.
 
 from __future__ import annotations
 
+import numbers
+import warnings
+
 import numpy as np
 
-from . import _checks
+from . import _backend, _checks
 from ._checks import ParameterError, positive_float
 
 __all__ = ["power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude"]
+
+
+def _values(S, name, *, complex_hint=None):
+    """``(xp, S, scalar)`` for the values a conversion takes, as librosa takes them: arrays of
+    any namespace (integer and boolean ones in its default floating dtype), Python and NumPy
+    numbers and lists (float64 NumPy; ``scalar`` then says to return a NumPy scalar, as
+    librosa does). Complex input: with ``complex_hint`` (the call to make instead), librosa's
+    warning and its magnitude; otherwise the TypeError of a real array."""
+    scalar = isinstance(S, (numbers.Number, np.generic)) and not hasattr(S, "__array_namespace__")
+    if scalar or isinstance(S, (list, tuple)):
+        S = np.asarray(S)
+        S = S.astype(np.complex128 if np.iscomplexobj(S) else np.float64)
+    xp = _checks.namespace(S, name)
+    kind = _backend.dtype_kind(xp, S.dtype)
+    if kind == "complex" and complex_hint is not None:
+        warnings.warn(f"{complex_hint[0]} was called on complex input so phase information will be "
+                      f"discarded. To suppress this warning, call {complex_hint[1]} instead.",
+                      UserWarning, stacklevel=3)
+        S = xp.abs(S)
+    elif kind == "other":  # integer or boolean
+        S = xp.astype(S, xp.__array_namespace_info__().default_dtypes(
+            device=_backend.device_of(S))["real floating"])
+    xp, S = _checks.real_array(S, name)
+    return xp, S, scalar and S.ndim == 0
+
+
+def _out(result, scalar):
+    return result[()] if scalar else result
 
 
 def _example_axes(S):
@@ -43,8 +74,11 @@ def power_to_db(S, /, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80
 
     Parameters
     ----------
-    S : array, shape ``(..., freq, frames)``, real floating point
-        Power values (e.g. ``|STFT| ** 2`` or a mel spectrogram).
+    S : array, shape ``(..., freq, frames)``, or a number
+        Power values (e.g. ``|STFT| ** 2`` or a mel spectrogram). Integer and boolean arrays
+        are computed in their namespace's default floating dtype; numbers and lists in
+        float64 NumPy (a number gives a NumPy scalar, as librosa). Complex input is taken as
+        its magnitude, with librosa's warning.
     ref : float, 'max' or callable
         The value that maps to 0 dB. A number (default 1.0), ``'max'`` (each example's
         maximum), or a callable that finds it from each example: it is called as
@@ -67,8 +101,9 @@ def power_to_db(S, /, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80
     >>> af.power_to_db(np.array([[1.0, 0.1, 1e-12]]))
     array([[  0., -10., -80.]])
     """
-    xp, S = _checks.real_array(S)
-    return _db(S, _reference(S, ref, xp), positive_float(amin, "amin"), _top_db(top_db), xp)
+    xp, S, scalar = _values(S, "S", complex_hint=("power_to_db", "power_to_db(np.abs(D)**2)"))
+    return _out(_db(S, _reference(S, ref, xp), positive_float(amin, "amin"), _top_db(top_db),
+                    xp), scalar)
 
 
 def _db(S, ref_value, amin, top_db, xp):
@@ -88,29 +123,31 @@ def amplitude_to_db(S, /, *, ref=1.0, amin: float = 1e-5, top_db: float | None =
     """Amplitude (magnitude) spectrogram to decibels: ``20 log10(max(S, amin) / max(ref, amin))``.
 
     Equal to ``power_to_db(S ** 2, ref=ref ** 2, amin=amin ** 2, top_db=top_db)``, librosa's
-    definition; ``S`` must be real (take :func:`magnitude` of a complex STFT first). ``ref``,
-    ``amin`` and ``top_db`` are as in :func:`power_to_db`, with ``amin`` defaulting to 1e-5.
+    definition; a complex ``S`` is taken as its magnitude with librosa's warning (pass
+    :func:`magnitude` of a complex STFT to avoid it). ``ref``, ``amin`` and ``top_db`` are as
+    in :func:`power_to_db`, with ``amin`` defaulting to 1e-5.
 
     Returns
     -------
     array, same shape, namespace, device and dtype as ``S``
     """
-    xp, S = _checks.real_array(S)
+    xp, S, scalar = _values(S, "S", complex_hint=("amplitude_to_db", "amplitude_to_db(np.abs(S))"))
     magnitude = xp.abs(S)
     ref_value = _reference(magnitude, ref, xp)
     amin = positive_float(amin, "amin")
-    return _db(magnitude * magnitude, ref_value * ref_value, amin * amin, _top_db(top_db), xp)
+    return _out(_db(magnitude * magnitude, ref_value * ref_value, amin * amin, _top_db(top_db),
+                    xp), scalar)
 
 
 def db_to_power(S_db, /, *, ref: float = 1.0):
     """Decibels to power: ``ref * 10 ** (S_db / 10)``, the inverse of :func:`power_to_db`
     (up to its clipping). Same shape, namespace, device and dtype as ``S_db``."""
-    xp, S_db = _checks.real_array(S_db, "S_db")
-    return ref * 10.0 ** (S_db / 10.0)
+    xp, S_db, scalar = _values(S_db, "S_db")
+    return _out(ref * 10.0 ** (S_db / 10.0), scalar)
 
 
 def db_to_amplitude(S_db, /, *, ref: float = 1.0):
     """Decibels to amplitude: ``ref * 10 ** (S_db / 20)``, the inverse of
     :func:`amplitude_to_db` (up to its clipping)."""
-    xp, S_db = _checks.real_array(S_db, "S_db")
-    return ref * 10.0 ** (S_db / 20.0)
+    xp, S_db, scalar = _values(S_db, "S_db")
+    return _out(ref * 10.0 ** (S_db / 20.0), scalar)
