@@ -198,7 +198,7 @@ def test_frequencies_notes_and_kernels():
         assert af.note_to_hz(note) == pytest.approx(librosa.note_to_hz(note), rel=1e-14)
     for f in (32.7, 440.0, 466.16, 1000.0):
         assert af.hz_to_note(f) == librosa.hz_to_note(f)
-    assert af.hz_to_note([440.0, 880.0], unicode=False) == ["A4", "A5"]
+    assert list(af.hz_to_note([440.0, 880.0], unicode=False)) == ["A4", "A5"]
     freqs = librosa.cqt_frequencies(n_bins=48, fmin=65.0, bins_per_octave=12)
     alpha = librosa.filters._relative_bandwidth(freqs=freqs)
     expected, lengths = librosa.filters.wavelet(freqs=freqs, sr=16000, alpha=alpha,

@@ -7,7 +7,7 @@ librosa's parameters, defaults and numbers. Importing audiofront imports no arra
 
 from ._checks import ParameterError
 from .constantq import (chroma_cqt, cqt, cqt_filterbank, cqt_frame_count, cqt_frequencies,
-                  hz_to_note, note_to_hz, pseudo_cqt, vqt)
+                        pseudo_cqt, vqt)
 from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
 from .augment import mask_stripes
 from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,
@@ -16,6 +16,7 @@ from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank
                           mel_filterbank, mel_frequencies, mel_to_hz)
 from .featurefile import FeatureFile
 from .framing import frame, frame_count, overlap_add
+from .notes import hz_to_midi, hz_to_note, midi_to_hz, midi_to_note, note_to_hz, note_to_midi
 from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
 from .spectral import dft_basis, istft, magnitude, phase, spectrogram, stft
@@ -34,7 +35,8 @@ __all__ = [
     "logmel_to_mfcc", "mfcc_basis", "delta", "mask_stripes",
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
-    "cqt", "vqt", "cqt_frequencies", "cqt_frame_count", "cqt_filterbank", "note_to_hz",
-    "hz_to_note", "chroma_cqt", "pseudo_cqt",
+    "cqt", "vqt", "cqt_frequencies", "cqt_frame_count", "cqt_filterbank", "chroma_cqt",
+    "pseudo_cqt",
+    "note_to_hz", "note_to_midi", "midi_to_hz", "hz_to_midi", "midi_to_note", "hz_to_note",
     "pcen", "pcen_smoothing_coefficient", "lcn", "standardize",
 ]

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 
 import numpy as np
 
@@ -34,10 +33,11 @@ from . import _backend, _checks
 from ._checks import ParameterError, positive_float, positive_int
 from .filterbanks import C1_HZ, check_norm, normalize_rows
 from .framing import PAD_MODES, pad
+from .notes import note_to_hz
 from .spectral import as_complex, spectrogram_frames
 from .windows import named, window_host
 
-__all__ = ["cqt", "vqt", "cqt_frequencies", "note_to_hz", "hz_to_note", "cqt_filterbank",
+__all__ = ["cqt", "vqt", "cqt_frequencies", "cqt_filterbank",
            "chroma_cqt", "pseudo_cqt", "cqt_frame_count"]
 
 ALGORITHMS = ("auto", "direct", "multirate")
@@ -47,61 +47,6 @@ ALGORITHMS = ("auto", "direct", "multirate")
 _WINDOW_BANDWIDTH = {"hann": 1.50018310546875, "hamming": 1.3629455320350348,
                      "blackman": 1.7269681554262326, "bartlett": 1.3334961334912805,
                      "ones": 1.0}
-
-# --- notes -----------------------------------------------------------------------------------
-
-_PITCH = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
-_ACCIDENTAL = {"#": 1, "\u266f": 1, "b": -1, "\u266d": -1, "!": -1, "": 0}
-_NOTE = re.compile(r"^\s*([A-Ga-g])([#\u266fb\u266d!]*)(-?\d+)\s*$")
-_NAMES_SHARP = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-
-
-def note_to_hz(note):
-    """Note name(s) in scientific pitch notation (A4 = 440 Hz) to Hz.
-
-    ``'C1'`` is 32.70 Hz; accidentals ``#`` / ``♯`` raise and ``b`` / ``♭`` lower by a
-    semitone (``'A#4'``, ``'Bb3'``); octaves may be negative (``'C-1'``).
-
-    Parameters
-    ----------
-    note : str or sequence of str
-
-    Returns
-    -------
-    float, or float64 NumPy array of the same length
-
-    Examples
-    --------
-    >>> import audiofront as af
-    >>> round(af.note_to_hz("C1"), 4), af.note_to_hz("A4")
-    (32.7032, 440.0)
-    """
-    if isinstance(note, str):
-        match = _NOTE.match(note)
-        if match is None:
-            raise ParameterError(
-                f"A note is a letter A-G, optional accidentals (#, b), and an octave number, "
-                f"e.g. 'C1' or 'Bb3'. Received: note={note!r}"
-            )
-        letter, accidentals, octave = match.groups()
-        midi = 12 * (int(octave) + 1) + _PITCH[letter.upper()] + sum(_ACCIDENTAL[a] for a in accidentals)
-        return 440.0 * 2.0 ** ((midi - 69) / 12.0)
-    return np.array([note_to_hz(n) for n in note], dtype=np.float64)
-
-
-def hz_to_note(frequencies, /, *, unicode: bool = True):
-    """Frequencies (Hz) to the nearest note names, e.g. 440 -> ``'A4'``, 466 -> ``'A♯4'``.
-
-    ``unicode=False`` writes ``'#'`` instead of ``'♯'``. Returns a str for a number, else a list.
-    """
-    f = np.asarray(frequencies, dtype=np.float64)
-    if np.any(f <= 0):
-        raise ParameterError(f"Frequencies must be > 0 Hz. Received: {frequencies!r}")
-    midi = np.round(12 * np.log2(f / 440.0) + 69).astype(int)
-    names = [_NAMES_SHARP[m % 12].replace("#", "\u266f" if unicode else "#") + str(m // 12 - 1)
-             for m in np.atleast_1d(midi)]
-    return names[0] if f.ndim == 0 else names
-
 
 def _fmin_hz(fmin) -> float:
     if fmin is None:

@@ -24,7 +24,7 @@ def plot_features(S, /, *, sr: float, hop_length: int, frequencies=None, feature
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .constantq import hz_to_note
+    from .notes import hz_to_note
 
     S = np.asarray(S, dtype=np.float64)
     n_bins, n_frames = S.shape
