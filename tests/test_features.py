@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import audiofront as af
-from helpers import RECORDINGS, assert_like, to_numpy, tolerance_check
+from helpers import RECORDINGS, assert_like, load, to_numpy, tolerance_check
 
 
 def _librosa_mel(y, sr, **kw):
@@ -156,3 +156,29 @@ def test_constants_are_built_once_and_placed_once(xp, batch):
     again = _backend.place(filterbanks._mel_weights, args, xp=xp.xp, device=xp.device,
                            dtype=xp.xp.float32)
     assert placed is again
+
+
+def test_precomputed_inputs_as_librosa():
+    y, _ = load("music_vibeace_22k_mono.flac", seconds=3.0)
+    y = y.astype(np.float64)
+    S = np.abs(librosa.stft(y, n_fft=1024)) ** 2
+    expected = librosa.feature.melspectrogram(S=S, sr=22050, n_mels=64)
+    tolerance_check(af.melspectrogram(S=S, sr=22050, n_mels=64), expected, 1e-7, "mel of S")
+    log_mel = librosa.power_to_db(expected)
+    tolerance_check(af.mfcc(S=log_mel, n_mfcc=13), librosa.feature.mfcc(S=log_mel, n_mfcc=13),
+                    1e-12, "mfcc of S")
+    C = librosa.cqt(y, sr=22050, n_bins=72, bins_per_octave=12)
+    expected = librosa.feature.chroma_cqt(C=np.abs(C), sr=22050, bins_per_octave=12)
+    tolerance_check(af.chroma_cqt(C=np.abs(C), bins_per_octave=12), expected, 1e-12, "chroma")
+    tolerance_check(af.chroma_cqt(C=C, bins_per_octave=12), expected, 1e-12, "complex C")
+    for call in (lambda: af.melspectrogram(), lambda: af.melspectrogram(y, S=S),
+                 lambda: af.mfcc(y, S=log_mel), lambda: af.chroma_cqt()):
+        with pytest.raises(af.ParameterError, match="exactly one of y"):
+            call()
+
+
+def test_precomputed_spectrogram_on_backend(xp):
+    S = np.random.default_rng(4).uniform(size=(2, 513, 20)).astype(np.float32)
+    got = af.melspectrogram(S=xp.asarray(S), sr=16000, n_mels=40)
+    tolerance_check(assert_like(got, xp, dtype=xp.xp.float32), af.melspectrogram(S=S, sr=16000,
+                                                                                  n_mels=40), 1e-5)

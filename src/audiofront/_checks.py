@@ -129,6 +129,16 @@ def complex_spectrum(S, name: str = "S", *, min_ndim: int = 2):
     return xp, S
 
 
+def one_input(y, other, other_name: str, what: str) -> None:
+    """Raise unless exactly one of the audio ``y`` and the precomputed ``other`` is given."""
+    if (y is None) == (other is None):
+        raise ParameterError(
+            f"Pass exactly one of y (audio) or {other_name}= ({what}). Received: "
+            f"y={'None' if y is None else 'an array'}, "
+            f"{other_name}={'None' if other is None else 'an array'}"
+        )
+
+
 def real_array(S, name: str = "S"):
     """Return ``(xp, S)`` for a real floating-point array (spectrograms, dB values)."""
     return float_signal(S, name, min_ndim=0)

@@ -524,7 +524,7 @@ def _cq_to_chroma(n_input: int, bins_per_octave: int, n_chroma: int, fmin: float
     return m
 
 
-def chroma_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
+def chroma_cqt(y=None, /, *, C=None, sr: float = 22050, hop_length: int = 512, fmin=None,
                n_chroma: int = 12, n_octaves: int = 7, bins_per_octave: int = 36,
                tuning: float = 0.0, norm=np.inf, threshold: float = 0.0,
                algorithm: str = "auto"):
@@ -533,13 +533,17 @@ def chroma_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
     ``|cqt|`` over ``n_octaves * bins_per_octave`` bins from ``fmin`` (default C1), folded into
     ``n_chroma`` pitch classes starting at C, values below ``threshold`` set to 0, and each
     frame normalised to unit ``norm`` (default max = 1). ``tuning`` is not estimated (librosa
-    estimates it when not given); pass it if the recording is off A440.
+    estimates it when not given); pass it if the recording is off A440. ``C=`` takes a
+    precomputed CQT ``(..., n_bins, frames)`` instead of ``y`` (its bins from ``fmin`` at
+    ``bins_per_octave``); a complex one is taken as its magnitude (librosa would fold the
+    complex values themselves into a complex chromagram).
 
     Returns
     -------
     array, shape ``(..., n_chroma, n_frames)``, real, the input's namespace, device and dtype
     """
-    xp, y = _checks.float_signal(y)
+    _checks.one_input(y, C, "C", "a precomputed constant-Q transform")
+    xp, signal = _checks.float_signal(y) if C is None else (None, None)
     n_chroma = positive_int(n_chroma, "n_chroma")
     bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
     if bins_per_octave % n_chroma:
@@ -547,11 +551,17 @@ def chroma_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
             f"bins_per_octave must be a multiple of n_chroma={n_chroma}. Received: "
             f"bins_per_octave={bins_per_octave}"
         )
-    n_bins = positive_int(n_octaves, "n_octaves") * bins_per_octave
-    C = xp.abs(cqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins,
-                   bins_per_octave=bins_per_octave, tuning=tuning, algorithm=algorithm))
+    if C is None:
+        n_bins = positive_int(n_octaves, "n_octaves") * bins_per_octave
+        C = xp.abs(cqt(signal, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins,
+                       bins_per_octave=bins_per_octave, tuning=tuning, algorithm=algorithm))
+    else:  # librosa: |C| as given, its bins from fmin
+        xp = _checks.namespace(C, "C")
+        C = xp.abs(C) if _backend.dtype_kind(xp, C.dtype) == "complex" else C
+        xp, C = _checks.float_signal(C, "C", min_ndim=2)
+        n_bins = C.shape[-2]
     fold = _backend.place(_cq_to_chroma, (n_bins, bins_per_octave, n_chroma, _fmin_hz(fmin)),
-                          xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+                          xp=xp, device=_backend.device_of(C), dtype=C.dtype)
     chroma = fold @ C
     if threshold:
         chroma = xp.where(chroma < threshold, xp.zeros_like(chroma), chroma)
@@ -561,7 +571,7 @@ def chroma_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
     mag = xp.abs(chroma)
     length = xp.max(mag, axis=-2, keepdims=True) if norm == np.inf else xp.sum(
         mag ** norm, axis=-2, keepdims=True) ** (1.0 / norm)
-    tiny = xp.finfo(y.dtype).smallest_normal
+    tiny = xp.finfo(C.dtype).smallest_normal
     return chroma / xp.where(length < tiny, xp.ones_like(length), length)
 
 

@@ -38,7 +38,8 @@ def apply_filterbank(S, /, *, filterbank):
 
 
 @fill
-def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
+def melspectrogram(y=None, /, *, S=None, sr: float = 22050, n_fft: int = 2048,
+                   hop_length: int | None = None,
                    win_length: int | None = None, window="hann", center: bool = True,
                    pad_mode: str = "constant", power: float = 2.0, n_mels: int = 128,
                    fmin: float = 0.0, fmax: float | None = None, htk: bool = False,
@@ -60,6 +61,9 @@ def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: in
     mel_basis : array or None
         A precomputed ``(n_mels, 1 + n_fft // 2)`` filterbank (e.g. trainable); the
         filterbank parameters are then ignored.
+    S : array ``(..., 1 + n_fft // 2, frames)`` or None
+        Instead of ``y``, a precomputed spectrogram, used as it is (``power`` and the STFT
+        parameters do not apply; ``n_fft`` follows from its bins), as librosa.
 
     Returns
     -------
@@ -74,6 +78,14 @@ def melspectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: in
     >>> M.shape, M.dtype
     ((4, 2, 64, 44), dtype('float32'))
     """
+    _checks.one_input(y, S, "S", "a precomputed power spectrogram")
+    if S is not None:  # librosa: the filterbank on S as it is, n_fft from its bins
+        xp, S = _checks.float_signal(S, "S", min_ndim=2)
+        if mel_basis is None:
+            mel_basis, _ = mel_constant(sr=sr, n_fft=2 * (S.shape[-2] - 1), n_mels=n_mels,
+                                        fmin=fmin, fmax=fmax, htk=htk, norm=norm, xp=xp,
+                                        device=_backend.device_of(S), dtype=S.dtype)
+        return apply_filterbank(S, filterbank=mel_basis)
     xp, y = _checks.float_signal(y)
     plan = None
     if mel_basis is None:
@@ -211,7 +223,7 @@ def _dct_weights(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarray:
     return out
 
 
-def mfcc(y, /, *, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho",
+def mfcc(y=None, /, *, S=None, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho",
          lifter: float = 0.0, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
          **melspectrogram_params):
     """Mel-frequency cepstral coefficients, librosa.feature.mfcc's definition.
@@ -231,6 +243,8 @@ def mfcc(y, /, *, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho
         example (librosa applies it to the whole array it is given).
     **melspectrogram_params
         Any parameter of :func:`melspectrogram` (``n_fft``, ``hop_length``, ``n_mels`` ...).
+    S : array ``(..., n_mels, frames)`` or None
+        Instead of ``y``, a precomputed log-power mel spectrogram (librosa's ``S=``).
 
     Returns
     -------
@@ -243,9 +257,11 @@ def mfcc(y, /, *, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho
     >>> af.mfcc(y, sr=22050, n_mfcc=13).shape
     (13, 44)
     """
-    S = melspectrogram(y, sr=sr, **melspectrogram_params)
-    S_db = power_to_db(S, ref=ref, amin=amin, top_db=top_db)
-    return logmel_to_mfcc(S_db, n_mfcc=n_mfcc, norm=norm, lifter=lifter)
+    _checks.one_input(y, S, "S", "a precomputed log-power mel spectrogram")
+    if S is None:
+        S = power_to_db(melspectrogram(y, sr=sr, **melspectrogram_params), ref=ref, amin=amin,
+                        top_db=top_db)
+    return logmel_to_mfcc(S, n_mfcc=n_mfcc, norm=norm, lifter=lifter)
 
 
 # --- deltas ----------------------------------------------------------------------------------
