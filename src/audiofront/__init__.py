@@ -20,6 +20,7 @@ from .notes import hz_to_midi, hz_to_note, midi_to_hz, midi_to_note, note_to_hz,
 from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
 from .spectral import dft_basis, istft, magnitude, phase, spectrogram, stft
+from .tuning import estimate_tuning, piptrack, pitch_tuning
 from .windows import get_window
 
 __version__ = "0.1.0"
@@ -38,5 +39,6 @@ __all__ = [
     "cqt", "vqt", "cqt_frequencies", "cqt_frame_count", "cqt_filterbank", "chroma_cqt",
     "pseudo_cqt",
     "note_to_hz", "note_to_midi", "midi_to_hz", "hz_to_midi", "midi_to_note", "hz_to_note",
+    "estimate_tuning", "pitch_tuning", "piptrack",
     "pcen", "pcen_smoothing_coefficient", "lcn", "standardize",
 ]

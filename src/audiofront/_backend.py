@@ -90,6 +90,25 @@ def dtype_kind(xp, dtype) -> str:
     return "other"
 
 
+def to_host(x) -> np.ndarray:
+    """A NumPy array holding ``x`` (an array of any namespace, on any device): for the
+    data-dependent host steps (a histogram, a median of a selection)."""
+    if isinstance(x, np.ndarray):
+        return x
+    name = library(array_namespace(x))
+    if name == "torch":
+        return x.detach().cpu().numpy()
+    if name == "cupy":
+        return x.get()
+    if name == "tensorflow":
+        return x.numpy()
+    try:
+        return np.from_dlpack(x)
+    except (BufferError, TypeError, RuntimeError, ValueError):  # e.g. another device
+        return np.asarray(x.to_device(array_namespace(x).__array_namespace_info__()
+                                      .default_device()))
+
+
 def complex_dtype(xp, real_dtype):
     """complex64 for float32, complex128 for float64."""
     return xp.complex128 if real_dtype == xp.float64 else xp.complex64

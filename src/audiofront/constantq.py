@@ -34,6 +34,7 @@ from ._checks import ParameterError, positive_float, positive_int
 from .filterbanks import C1_HZ, check_norm, normalize_rows
 from .framing import PAD_MODES, pad
 from .notes import note_to_hz
+from .tuning import estimate_tuning
 from .spectral import as_complex, spectrogram_frames
 from .windows import named, window_host
 
@@ -391,8 +392,9 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         (librosa's); 0 gives the CQT.
     bins_per_octave : int > 0
         Default 12.
-    tuning : float
-        Offset of ``fmin`` in fractions of a bin. Default 0 (no estimation).
+    tuning : float or None
+        Offset of ``fmin`` in fractions of a bin. Default 0; None estimates it from ``y``
+        (:func:`estimate_tuning`, every channel together), as librosa.
     filter_scale : float > 0
         Scales the kernel lengths (the Q factor). Default 1.
     norm : float, None
@@ -429,6 +431,8 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     ((84, 44), True)
     """
     xp, y = _checks.float_signal(y)
+    if tuning is None:  # librosa's: estimated from the signal
+        tuning = estimate_tuning(y, sr=sr, bins_per_octave=bins_per_octave)
     args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
                       norm, sparsity, window, gamma)
     _checks.one_of(pad_mode, "pad_mode", PAD_MODES)
@@ -526,14 +530,14 @@ def _cq_to_chroma(n_input: int, bins_per_octave: int, n_chroma: int, fmin: float
 
 def chroma_cqt(y=None, /, *, C=None, sr: float = 22050, hop_length: int = 512, fmin=None,
                n_chroma: int = 12, n_octaves: int = 7, bins_per_octave: int = 36,
-               tuning: float = 0.0, norm=np.inf, threshold: float = 0.0,
+               tuning: float | None = None, norm=np.inf, threshold: float = 0.0,
                algorithm: str = "auto"):
     """Chromagram from the CQT magnitude, librosa's ``chroma_cqt``.
 
     ``|cqt|`` over ``n_octaves * bins_per_octave`` bins from ``fmin`` (default C1), folded into
     ``n_chroma`` pitch classes starting at C, values below ``threshold`` set to 0, and each
-    frame normalised to unit ``norm`` (default max = 1). ``tuning`` is not estimated (librosa
-    estimates it when not given); pass it if the recording is off A440. ``C=`` takes a
+    frame normalised to unit ``norm`` (default max = 1). ``tuning`` None (default) estimates
+    it from ``y``, as librosa (:func:`estimate_tuning`); pass a number to skip that. ``C=`` takes a
     precomputed CQT ``(..., n_bins, frames)`` instead of ``y`` (its bins from ``fmin`` at
     ``bins_per_octave``); a complex one is taken as its magnitude (librosa would fold the
     complex values themselves into a complex chromagram).
@@ -605,6 +609,8 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     ``1 + n // hop_length`` frames.
     """
     xp, y = _checks.float_signal(y)
+    if tuning is None:  # librosa's: estimated from the signal
+        tuning = estimate_tuning(y, sr=sr, bins_per_octave=bins_per_octave)
     args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
                       norm, sparsity, window, 0.0)
     n_fft, _ = _pseudo_basis(args)

@@ -61,7 +61,8 @@ __all__ = ["FEATURES", "FORMAT", "extract", "verify", "format_problem", "Extract
            "collect_inputs", "feature_params", "compute", "frequencies", "normalization_step",
            "segments"]
 
-_NOT_OPTIONS = {"mel_basis", "dft_basis", "log_basis", "check_finite", "method"}
+# precomputed inputs and constants are not options of a file's feature
+_NOT_OPTIONS = {"mel_basis", "dft_basis", "log_basis", "check_finite", "method", "S", "C"}
 PUBLISH_EVERY = 0.5  # seconds: the output is rewritten at most this often while a run goes on
 
 
@@ -74,6 +75,10 @@ def feature_params(feature: str, options: dict | None = None) -> dict:
               if p.kind is p.KEYWORD_ONLY and name not in _NOT_OPTIONS}
     if feature == "mfcc":  # its mel options arrive through **kwargs
         params.update({k: v for k, v in feature_params("mel").items() if k not in params})
+    if params.get("tuning", 0.0) is None:
+        # chroma's default (librosa's) estimates the tuning from its input; here the input is
+        # a batch of rows, so a row would depend on its batch: 0 unless --tuning says otherwise
+        params["tuning"] = 0.0
     for name, value in (options or {}).items():
         if name not in params:
             raise ParameterError(
