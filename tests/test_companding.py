@@ -78,3 +78,11 @@ def test_companding_errors():
         af.mu_compress(np.zeros(3), mu=0)
     with pytest.raises(TypeError, match="floating-point"):
         af.mu_law_encode(np.zeros(3, np.int16))
+
+
+def test_mu_compress_refuses_values_outside_one_as_librosa():
+    with pytest.raises(af.ParameterError, match=r"range \[-1, \+1\].*from -0.5 to 2"):
+        af.mu_compress(np.array([2.0, -0.5]))
+    with pytest.raises(af.ParameterError, match=r"range \[-1, \+1\]"):
+        af.mu_compress(np.array([-1.5]), quantize=False)
+    np.testing.assert_array_equal(af.mu_compress(np.array([1.0, -1.0])), [127, -128])

@@ -227,3 +227,12 @@ def test_no_float64_upcast_anywhere(rng):
     for f in (af.stft, af.spectrogram, af.melspectrogram, af.log_frequency_spectrogram):
         out = f(y, n_fft=512)
         assert out.dtype in (np.float32, np.complex64), (f.__name__, out.dtype)
+
+
+def test_librosas_warning_for_an_n_fft_longer_than_the_signal():
+    y = np.zeros(930)
+    with pytest.warns(UserWarning) as theirs:
+        librosa.stft(y, n_fft=1024)
+    with pytest.warns(UserWarning) as ours:
+        af.stft(y, n_fft=1024)
+    assert str(ours[0].message) == str(theirs[0].message)

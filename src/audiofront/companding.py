@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from . import _backend, _checks
-from ._checks import positive_int
+from ._checks import ParameterError, positive_int
 
 __all__ = ["mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand"]
 
@@ -108,7 +108,8 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
 
     Parameters
     ----------
-    x : array, real floating point, values in ``[-1, 1]`` (clipped otherwise)
+    x : array, real floating point, values in ``[-1, 1]`` (others are a ParameterError, as
+        in librosa)
     mu : float > 0
         Compression parameter; ``mu + 1`` quantisation levels. Default 255.
     quantize : bool
@@ -122,6 +123,11 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
     """
     xp, x = _checks.real_array(x, "x")
     mu = _checks.positive_float(mu, "mu")
+    if x.size and not bool(xp.all(xp.abs(x) <= 1.0)):  # librosa's check (a device sync)
+        raise ParameterError(
+            f"mu-law input x must be in the range [-1, +1]. Received: values from "
+            f"{float(xp.min(x)):.6g} to {float(xp.max(x)):.6g}"
+        )
     y = _compress(x, mu, xp)
     if not quantize:
         return y

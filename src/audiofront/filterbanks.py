@@ -220,10 +220,12 @@ def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, *, stacklevel):
     args = (sr, n_fft, n_mels, fmin, fmax, bool(htk), check_norm(norm))
     empty = _mel_host(*args)[1]
     if empty:
-        warnings.warn(
+        warnings.warn(  # librosa's first sentences, so code matching them still does
+            f"Empty filters detected in mel frequency basis. Some channels will produce empty "
+            f"responses. Try increasing your sampling rate (and fmax) or reducing n_mels. "
             f"{len(empty)} of the {n_mels} mel bands are empty (bands {list(empty[:8])}"
             f"{'...' if len(empty) > 8 else ''}): they fall between the FFT bins of n_fft={n_fft} "
-            f"at sr={sr}. Use fewer mels, a larger n_fft, or a higher fmin.",
+            f"at sr={sr}; a larger n_fft or a higher fmin helps too.",
             UserWarning, stacklevel=stacklevel,
         )
     return args

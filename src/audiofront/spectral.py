@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import functools
 
 import numpy as np
@@ -85,6 +87,9 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
     if check_finite:
         _checks.finite(y, xp)
     if center:
+        if n_fft > y.shape[-1]:  # librosa's warning, word for word
+            warnings.warn(f"n_fft={n_fft} is too large for input signal of length={y.shape[-1]}",
+                          UserWarning, stacklevel=4)
         y = pad(y, n_fft // 2, n_fft // 2, mode=pad_mode, xp=xp)
     else:
         one_of(pad_mode, "pad_mode", PAD_MODES)
