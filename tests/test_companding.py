@@ -86,3 +86,7 @@ def test_mu_compress_refuses_values_outside_one_as_librosa():
     with pytest.raises(af.ParameterError, match=r"range \[-1, \+1\]"):
         af.mu_compress(np.array([-1.5]), quantize=False)
     np.testing.assert_array_equal(af.mu_compress(np.array([1.0, -1.0])), [127, -128])
+    with pytest.raises(af.ParameterError, match=r"range \[-1, \+1\].*from -2 to 1"):
+        af.mu_expand(np.linspace(-2, 1, 5), quantize=False)
+    with pytest.raises(af.ParameterError, match=r"range \[-1, \+1\]"):
+        af.mu_expand(np.array([300]))  # a code beyond mu

@@ -29,7 +29,7 @@ def test_window_on_backend(xp):
                                scipy.signal.get_window("hann", 16), atol=1e-7)
 
 
-@pytest.mark.parametrize("bad", ["hannn", ("gaussian",), ("tukey", "x"), 3.0])
+@pytest.mark.parametrize("bad", ["hannn", ("gaussian",), ("tukey", "x"), None, "3.0"])
 def test_unknown_window(bad):
     with pytest.raises(af.ParameterError, match="window"):
         af.get_window(bad, 16)
@@ -58,6 +58,11 @@ def test_every_scipy_window_by_name_or_tuple(window, periodic):
         expected = scipy.signal.get_window(window, n, fftbins=periodic)
         np.testing.assert_allclose(af.get_window(window, n, periodic=periodic), expected,
                                    rtol=0, atol=1e-14 * max(1.0, np.abs(expected).max()))
+
+
+def test_a_number_is_kaisers_beta_as_scipy():
+    np.testing.assert_allclose(af.get_window(4.0, 32), scipy.signal.get_window(4.0, 32),
+                               atol=1e-14)
 
 
 def test_window_functions_and_arrays_as_librosa_takes_them():

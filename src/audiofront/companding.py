@@ -123,11 +123,7 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
     """
     xp, x = _checks.real_array(x, "x")
     mu = _checks.positive_float(mu, "mu")
-    if x.size and not bool(xp.all(xp.abs(x) <= 1.0)):  # librosa's check (a device sync)
-        raise ParameterError(
-            f"mu-law input x must be in the range [-1, +1]. Received: values from "
-            f"{float(xp.min(x)):.6g} to {float(xp.max(x)):.6g}"
-        )
+    _check_unit_range(x, xp)
     y = _compress(x, mu, xp)
     if not quantize:
         return y
@@ -162,4 +158,14 @@ def mu_expand(x, /, *, mu: float = 255, quantize: bool = True, dtype=None):
         x = xp.astype(x, xp.float32 if dtype is None else dtype)
     if quantize:
         x = x * (2.0 / (1.0 + mu))
+    _check_unit_range(x, xp)
     return _expand(x, mu, xp)
+
+
+def _check_unit_range(x, xp):
+    """librosa's check of mu-law input (codes scaled to [-1, 1] first): a device sync."""
+    if x.size and not bool(xp.all(xp.abs(x) <= 1.0)):
+        raise ParameterError(
+            f"mu-law input x must be in the range [-1, +1]. Received: values from "
+            f"{float(xp.min(x)):.6g} to {float(xp.max(x)):.6g}"
+        )

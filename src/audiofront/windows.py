@@ -81,6 +81,8 @@ def named(window, beta: float = KAISER_BETA):
     that tells them apart, for every function that takes ``window=``."""
     if callable(window) and not isinstance(window, type):
         return window, 0.0
+    if isinstance(window, (int, float, np.floating)) and not isinstance(window, bool):
+        return _parse(("kaiser", float(window)), beta)  # scipy's rule: a number is Kaiser's beta
     return _parse(window, beta) if isinstance(window, (str, tuple)) else None
 
 
