@@ -24,14 +24,13 @@ import keras
 import numpy as np
 
 import audiofront as af
-from ...adapters._keras import AudioLayer, value, weight, xp
+from ...adapters._keras import FORMATS, AudioLayer, value, weight, xp
 from ..._checks import ParameterError, one_of
 from .backend_keras import amplitude_to_decibel
 
 __all__ = ["Spectrogram", "Melspectrogram"]
 
 register = keras.saving.register_keras_serializable(package="audiofront.kapre02")
-FORMATS = ("default", "channels_first", "channels_last")
 
 
 def resolve_format(data_format):

@@ -6,7 +6,7 @@ import inspect
 import json
 
 
-def custom_objects() -> dict:
+def legacy_classes() -> dict:
     """kapre 0.2's layer class names -> the compat layers (what an ``.h5`` config names)."""
     from . import augmentation, filterbank, time_frequency, utils
 
@@ -45,7 +45,7 @@ def load_legacy_model(path, *, custom_objects=None, compile=True):  # noqa: A002
     import h5py
     import keras
 
-    objects = {**_custom_objects(), **(custom_objects or {})}
+    objects = {**legacy_classes(), **(custom_objects or {})}
     model = keras.models.load_model(path, custom_objects=objects, compile=False)
     if compile:
         with h5py.File(path, "r") as f:
@@ -58,8 +58,6 @@ def load_legacy_model(path, *, custom_objects=None, compile=True):  # noqa: A002
                           weighted_metrics=config.get("weighted_metrics"))
     return model
 
-
-_custom_objects = custom_objects
 
 
 def _optimizer(config):

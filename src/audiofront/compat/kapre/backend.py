@@ -36,14 +36,20 @@ def get_window_fn(window_name=None):
     return window_fn
 
 
-def _mel_kwargs(sample_rate=None, n_freq=None, n_mels=128, f_min=0.0, f_max=None, htk=False,
-                norm="slaney", **core):
-    """kapre's filterbank_mel arguments (or the core's, as audiofront's own layers took them
-    before) as :func:`audiofront.mel_filterbank`'s."""
+def _core_names(core, sample_rate, n_freq):
+    """kapre's ``sample_rate`` / ``n_freq`` as the core's ``sr`` / ``n_fft`` in ``core``."""
     if sample_rate is not None:
         core.setdefault("sr", sample_rate)
     if n_freq is not None:
         core.setdefault("n_fft", 2 * (n_freq - 1))
+    return core
+
+
+def _mel_kwargs(sample_rate=None, n_freq=None, n_mels=128, f_min=0.0, f_max=None, htk=False,
+                norm="slaney", **core):
+    """kapre's filterbank_mel arguments (or the core's, as audiofront's own layers took them
+    before) as :func:`audiofront.mel_filterbank`'s."""
+    core = _core_names(core, sample_rate, n_freq)
     core.setdefault("n_mels", n_mels)
     core.setdefault("fmin", f_min)
     core.setdefault("fmax", f_max)
@@ -53,10 +59,7 @@ def _mel_kwargs(sample_rate=None, n_freq=None, n_mels=128, f_min=0.0, f_max=None
 def _log_kwargs(sample_rate=None, n_freq=None, n_bins=84, bins_per_octave=12, f_min=None,
                 spread=0.125, **core):
     """kapre's filterbank_log arguments as :func:`audiofront.log_filterbank`'s."""
-    if sample_rate is not None:
-        core.setdefault("sr", sample_rate)
-    if n_freq is not None:
-        core.setdefault("n_fft", 2 * (n_freq - 1))
+    core = _core_names(core, sample_rate, n_freq)
     core.setdefault("fmin", f_min)
     return {"n_bins": n_bins, "bins_per_octave": bins_per_octave, "spread": spread, **core}
 

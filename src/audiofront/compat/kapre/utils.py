@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import keras
 
-from ...adapters import keras as native
 from ...adapters._keras import Elementwise
 from ..._checks import ParameterError, one_of
+from . import time_frequency
 from ._legacy import resolve_format
 from .backend_keras import amplitude_to_decibel
 
@@ -78,21 +78,16 @@ class Normalization2D(Elementwise):
 
 
 @register
-class Delta(native.Delta):
+class Delta(time_frequency.Delta):
     """kapre 0.2's ``Delta``: the local slope along the time axis of ``(batch, freq, time,
     ch)`` (or channels first) over ``win_length`` frames, :func:`audiofront.delta` with
-    ``order=1``; ``mode`` 'symmetric', 'reflect' or 'constant' pads the edges as kapre."""
+    ``order=1``; ``mode`` 'symmetric', 'reflect' or 'constant' pads the edges as kapre. The
+    0.3/0.4 layer in kapre 0.2's ``(freq, time)`` order, with kapre 0.2's checks."""
 
-    _KAPRE_MODES = {"symmetric": "symmetric", "reflect": "mirror", "constant": "constant"}
+    frames_first = False
 
     def __init__(self, win_length=5, mode="symmetric", data_format="default", **kwargs):
         one_of(str(mode).lower(), "mode", tuple(self._KAPRE_MODES))
         if win_length < 3:
             raise ParameterError(f"win_length must be >= 3. Received: win_length={win_length!r}")
-        super().__init__(width=win_length, order=1, mode=self._KAPRE_MODES[str(mode).lower()],
-                         data_format=data_format, **kwargs)
-        self.win_length, self.kapre_mode = win_length, mode
-
-    def _config(self):
-        return {"win_length": self.win_length, "mode": self.kapre_mode,
-                "data_format": self.data_format}
+        super().__init__(win_length=win_length, mode=mode, data_format=data_format, **kwargs)
