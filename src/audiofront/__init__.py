@@ -6,8 +6,9 @@ librosa's parameters, defaults and numbers. Importing audiofront imports no arra
 """
 
 from ._checks import ParameterError
-from .constantq import (chroma_cqt, cqt, cqt_filterbank, cqt_frame_count, cqt_frequencies,
-                        pseudo_cqt, vqt)
+from .chroma import chroma_cqt
+from .constantq import (cqt, cqt_filterbank, cqt_frame_count, cqt_frequencies, pseudo_cqt,
+                        vqt)
 from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
 from .augment import mask_stripes
 from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,

@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 
-from . import _store, constantq, features, filterbanks, io, normalization, scaling, spectral
+from . import _store, chroma, constantq, features, filterbanks, io, normalization, scaling, spectral
 from ._checks import ParameterError
 
 # name -> core function; its keyword parameters are the feature's options
@@ -21,7 +21,7 @@ FEATURES = {
     "stft": spectral.spectrogram,
     "logfreq": features.log_frequency_spectrogram,
     "mfcc": features.mfcc,
-    "chroma": constantq.chroma_cqt,
+    "chroma": chroma.chroma_cqt,
 }
 PCEN_SCALE = 2.0 ** 31  # librosa's advice for PCEN of float audio in [-1, 1]
 

@@ -38,8 +38,7 @@ from .tuning import estimate_tuning
 from .spectral import as_complex, spectrogram_frames
 from .windows import named, window_host
 
-__all__ = ["cqt", "vqt", "cqt_frequencies", "cqt_filterbank",
-           "chroma_cqt", "pseudo_cqt", "cqt_frame_count"]
+__all__ = ["cqt", "vqt", "cqt_frequencies", "cqt_filterbank", "pseudo_cqt", "cqt_frame_count"]
 
 ALGORITHMS = ("auto", "direct", "multirate")
 
@@ -49,7 +48,8 @@ _WINDOW_BANDWIDTH = {"hann": 1.50018310546875, "hamming": 1.3629455320350348,
                      "blackman": 1.7269681554262326, "bartlett": 1.3334961334912805,
                      "ones": 1.0}
 
-def _fmin_hz(fmin) -> float:
+def fmin_hz(fmin) -> float:
+    """``fmin`` in Hz: None is C1, a note name is converted, a number checked > 0."""
     if fmin is None:
         return C1_HZ
     if isinstance(fmin, str):
@@ -66,7 +66,7 @@ def cqt_frequencies(n_bins: int = 84, *, fmin=None, bins_per_octave: int = 12,
     """
     n_bins = positive_int(n_bins, "n_bins")
     bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
-    fmin = _fmin_hz(fmin) * 2.0 ** (float(tuning) / bins_per_octave)
+    fmin = fmin_hz(fmin) * 2.0 ** (float(tuning) / bins_per_octave)
     return fmin * 2.0 ** (np.arange(n_bins) / bins_per_octave)
 
 
@@ -362,7 +362,7 @@ def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_sca
     spec = named(window)
     if spec is None:
         raise ParameterError(f"window must be a name or a (name, beta) tuple. Received: window={window!r}")
-    return (sr, hop_length, _fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
+    return (sr, hop_length, fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
             check_norm(norm), sparsity, spec, gamma)
 
 
@@ -513,71 +513,7 @@ def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_o
     return xp.asarray(kernels, dtype=dtype, device=device), lengths
 
 
-# --- chroma and pseudo-CQT -------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=32)
-def _cq_to_chroma(n_input: int, bins_per_octave: int, n_chroma: int, fmin: float) -> np.ndarray:
-    """librosa's ``cq_to_chroma``: sum the CQ bins of each pitch class, rotated so row 0 is C."""
-    merge = bins_per_octave // n_chroma
-    m = np.repeat(np.eye(n_chroma), merge, axis=1)
-    m = np.roll(m, -(merge // 2), axis=1)
-    m = np.tile(m, math.ceil(n_input / bins_per_octave))[:, :n_input]
-    midi0 = np.mod(12 * np.log2(fmin / 440.0) + 69, 12)
-    m = np.roll(m, int(np.round(midi0 * n_chroma / 12.0)), axis=0)
-    m.flags.writeable = False
-    return m
-
-
-def chroma_cqt(y=None, /, *, C=None, sr: float = 22050, hop_length: int = 512, fmin=None,
-               n_chroma: int = 12, n_octaves: int = 7, bins_per_octave: int = 36,
-               tuning: float | None = None, norm=np.inf, threshold: float = 0.0,
-               algorithm: str = "auto"):
-    """Chromagram from the CQT magnitude, librosa's ``chroma_cqt``.
-
-    ``|cqt|`` over ``n_octaves * bins_per_octave`` bins from ``fmin`` (default C1), folded into
-    ``n_chroma`` pitch classes starting at C, values below ``threshold`` set to 0, and each
-    frame normalised to unit ``norm`` (default max = 1). ``tuning`` None (default) estimates
-    it from ``y``, as librosa (:func:`estimate_tuning`); pass a number to skip that. ``C=`` takes a
-    precomputed CQT ``(..., n_bins, frames)`` instead of ``y`` (its bins from ``fmin`` at
-    ``bins_per_octave``); a complex one is taken as its magnitude (librosa would fold the
-    complex values themselves into a complex chromagram).
-
-    Returns
-    -------
-    array, shape ``(..., n_chroma, n_frames)``, real, the input's namespace, device and dtype
-    """
-    _checks.one_input(y, C, "C", "a precomputed constant-Q transform")
-    xp, signal = _checks.float_signal(y) if C is None else (None, None)
-    n_chroma = positive_int(n_chroma, "n_chroma")
-    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
-    if bins_per_octave % n_chroma:
-        raise ParameterError(
-            f"bins_per_octave must be a multiple of n_chroma={n_chroma}. Received: "
-            f"bins_per_octave={bins_per_octave}"
-        )
-    if C is None:
-        n_bins = positive_int(n_octaves, "n_octaves") * bins_per_octave
-        C = xp.abs(cqt(signal, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins,
-                       bins_per_octave=bins_per_octave, tuning=tuning, algorithm=algorithm))
-    else:  # librosa: |C| as given, its bins from fmin
-        xp = _checks.namespace(C, "C")
-        C = xp.abs(C) if _backend.dtype_kind(xp, C.dtype) == "complex" else C
-        xp, C = _checks.float_signal(C, "C", min_ndim=2)
-        n_bins = C.shape[-2]
-    fold = _backend.place(_cq_to_chroma, (n_bins, bins_per_octave, n_chroma, _fmin_hz(fmin)),
-                          xp=xp, device=_backend.device_of(C), dtype=C.dtype)
-    chroma = fold @ C
-    if threshold:
-        chroma = xp.where(chroma < threshold, xp.zeros_like(chroma), chroma)
-    if norm is None:
-        return chroma
-    norm = check_norm(norm)
-    mag = xp.abs(chroma)
-    length = xp.max(mag, axis=-2, keepdims=True) if norm == np.inf else xp.sum(
-        mag ** norm, axis=-2, keepdims=True) ** (1.0 / norm)
-    tiny = xp.finfo(C.dtype).smallest_normal
-    return chroma / xp.where(length < tiny, xp.ones_like(length), length)
-
+# --- pseudo-CQT ----------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=32)
 def _pseudo_basis(args):
