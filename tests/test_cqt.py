@@ -21,11 +21,13 @@ def librosa_frame_count(n, *, sr, hop_length, fmin, n_bins, bins_per_octave, gam
                            bins_per_octave=bins_per_octave, gamma=gamma).shape[-1]
 
 
-def brute_force_cqt(y, *, sr, hop_length, fmin, n_bins, bins_per_octave, scale=True, gamma=0.0):
+def brute_force_cqt(y, *, sr, hop_length, fmin, n_bins, bins_per_octave, scale=True, gamma=0.0,
+                    intervals="equal"):
     """Each frame against each of librosa's kernels (filters.wavelet, in float64), in the time
     domain: C[k, t] = length_k * sum_j kernel_k[j] y[t * hop - j] (the convolution librosa's
     spectral product computes), divided by sqrt(length_k) when scale."""
-    freqs = librosa.cqt_frequencies(n_bins=n_bins, fmin=fmin, bins_per_octave=bins_per_octave)
+    freqs = librosa.interval_frequencies(n_bins, fmin=fmin, intervals=intervals,
+                                         bins_per_octave=bins_per_octave)
     alpha = librosa.filters._relative_bandwidth(freqs=freqs)
     kernels, lengths = librosa.filters.wavelet(freqs=freqs, sr=sr, window="hann", norm=1,
                                                pad_fft=True, gamma=gamma, alpha=alpha,
@@ -107,6 +109,66 @@ def test_vqt(recordings, gamma):
     _assert_close_to_librosa(af.vqt(y, sr=sr, gamma=gamma, n_bins=72, algorithm="multirate"),
                              librosa.vqt(y, sr=sr, gamma=gamma, sparsity=0, n_bins=72),
                              f"vqt gamma={gamma}")
+
+
+@pytest.mark.parametrize("intervals", ["pythagorean", "ji3", "ji5", "ji7", [1, 4 / 3, 3 / 2],
+                                       list(librosa.plimit_intervals(primes=[3, 5])[::-1])],
+                         ids=["pythagorean", "ji3", "ji5", "ji7", "array3", "array12"])
+def test_vqt_intervals(recordings, intervals):
+    """Every interval set: 'direct' is the definition on librosa's frequencies; 'multirate'
+    agrees with librosa's VQT as the equal-tempered CQT does for the 12-ratio sets. (Three
+    ratios an octave make third-octave-wide kernels, which both multirate computations build
+    at rates where they are no longer band-limited, as for the VQT: p99 2.7 dB apart.)"""
+    bpo = len(intervals) if isinstance(intervals, list) else 12
+    y, sr = load("music_vibeace_22k_mono.flac", seconds=3.0)
+    fmin = librosa.note_to_hz("C2")
+    expected = brute_force_cqt(y, sr=sr, hop_length=512, fmin=fmin, n_bins=5 * bpo,
+                               bins_per_octave=bpo, intervals=intervals)
+    direct = af.vqt(y, sr=sr, fmin=fmin, gamma=0, n_bins=5 * bpo, intervals=intervals,
+                    algorithm="direct")
+    tolerance_check(direct, expected, 1e-6, f"vqt intervals={intervals} vs definition")
+    if bpo != 12:
+        return
+    y, sr = recordings["music_vibeace_22k_mono.flac"]
+    _assert_close_to_librosa(
+        af.vqt(y, sr=sr, intervals=intervals, n_bins=7 * bpo, algorithm="multirate"),
+        librosa.vqt(y, sr=sr, intervals=intervals, n_bins=7 * bpo, sparsity=0),
+        f"vqt intervals={intervals}")
+
+
+def test_interval_sets_are_librosas():
+    from audiofront import intervals as I
+
+    for n in range(1, 41):
+        for sort in (True, False):
+            for factors in (False, True):
+                kw = dict(bins_per_octave=n, sort=sort, return_factors=factors)
+                got, want = I.pythagorean_intervals(**kw), librosa.pythagorean_intervals(**kw)
+                assert np.array_equal(got, want) if not factors else got == want, (n, kw)
+                for primes in ([3], [3, 5], [3, 5, 7], [5, 7], [3, 11]):
+                    got = I.plimit_intervals(primes=primes, **kw)
+                    want = librosa.plimit_intervals(primes=primes, **kw)
+                    assert np.array_equal(got, want) if not factors else got == want, (n, primes, kw)
+    for intervals in ["equal", "pythagorean", "ji3", "ji5", "ji7", [1, 4 / 3, 3 / 2], [1.5, 1, 1.25]]:
+        for sort in (True, False):
+            for n_bins in (1, 7, 36, 85):
+                kw = dict(fmin=32.7, intervals=intervals, bins_per_octave=24, tuning=0.1, sort=sort)
+                np.testing.assert_array_equal(I.interval_frequencies(n_bins, **kw),
+                                              librosa.interval_frequencies(n_bins, **kw))
+
+
+def test_vqt_interval_array_is_the_named_set(rng):
+    """librosa's own check: equal temperament given as ratios is the 'equal' set, and the
+    array's length sets bins_per_octave."""
+    y = rng.standard_normal(22050)
+    named = af.vqt(y, bins_per_octave=20, n_bins=60, intervals="equal")
+    given = af.vqt(y, n_bins=60, intervals=2.0 ** (np.arange(20) / 20.0))
+    np.testing.assert_allclose(given, named, rtol=0, atol=1e-12 * np.abs(named).max())
+    assert af.cqt_frame_count(22050, n_bins=60, intervals=2.0 ** (np.arange(20) / 20.0)) \
+        == given.shape[-1]
+    for bad in ("ji11", [0.5, 1.0], [1.0, 2.0], [[1.0, 1.5]], []):
+        with pytest.raises(af.ParameterError, match="intervals"):
+            af.vqt(y, intervals=bad)
 
 
 def test_multirate_with_odd_hop_and_sparsity(recordings):

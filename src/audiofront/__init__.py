@@ -11,6 +11,7 @@ from .constantq import (cqt, cqt_filterbank, cqt_frame_count, cqt_frequencies, p
                         vqt)
 from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
 from .augment import mask_stripes
+from .intervals import interval_frequencies, plimit_intervals, pythagorean_intervals
 from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,
                        melspectrogram, mfcc, mfcc_basis)
 from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank,
@@ -37,7 +38,8 @@ __all__ = [
     "logmel_to_mfcc", "mfcc_basis", "delta", "mask_stripes",
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
-    "cqt", "vqt", "cqt_frequencies", "cqt_frame_count", "cqt_filterbank", "chroma_cqt",
+    "cqt", "vqt", "cqt_frequencies", "interval_frequencies", "pythagorean_intervals",
+    "plimit_intervals", "cqt_frame_count", "cqt_filterbank", "chroma_cqt",
     "pseudo_cqt",
     "note_to_hz", "note_to_midi", "midi_to_hz", "hz_to_midi", "midi_to_note", "hz_to_note",
     "estimate_tuning", "pitch_tuning", "piptrack",

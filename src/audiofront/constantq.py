@@ -32,6 +32,7 @@ import numpy as np
 from . import _backend, _checks
 from ._checks import ParameterError, positive_float, positive_int
 from .filterbanks import C1_HZ, check_norm, normalize_rows
+from .intervals import interval_frequencies, interval_ratios
 from .framing import PAD_MODES, pad
 from .notes import note_to_hz
 from .tuning import estimate_tuning
@@ -96,15 +97,20 @@ class _Design:
     """Every number the transform needs, derived once from hashable parameters."""
 
     def __init__(self, sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
-                 norm, sparsity, window, gamma):
+                 norm, sparsity, window, gamma, intervals="equal"):
         self.args = (sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
-                     sparsity, window, gamma)
+                     sparsity, window, gamma, intervals)
         self.sr, self.hop_length = sr, hop_length
         self.n_bins, self.bins_per_octave = n_bins, bins_per_octave
         self.filter_scale, self.norm, self.sparsity = filter_scale, norm, sparsity
         self.window, self.beta = window
-        self.freqs = cqt_frequencies(n_bins, fmin=fmin, bins_per_octave=bins_per_octave,
-                                     tuning=tuning)
+        if intervals == "equal":
+            self.freqs = cqt_frequencies(n_bins, fmin=fmin, bins_per_octave=bins_per_octave,
+                                         tuning=tuning)
+        else:  # a named set, or a tuple of ratios (bins_per_octave is then its length)
+            self.freqs = interval_frequencies(
+                n_bins, fmin=fmin * 2.0 ** (tuning / bins_per_octave), intervals=intervals,
+                bins_per_octave=bins_per_octave)
         self.alpha = _alpha(self.freqs, bins_per_octave)
         self.gamma = self.alpha * 24.7 / 0.108 if gamma is None else np.full(n_bins, gamma)
         self.Q = filter_scale / self.alpha
@@ -285,7 +291,8 @@ def _frame_count(design: _Design, n_samples: int) -> int:
 
 def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
                     n_bins: int = 84, bins_per_octave: int = 12, tuning: float = 0.0,
-                    filter_scale: float = 1.0, window="hann", gamma: float | None = 0.0) -> int:
+                    filter_scale: float = 1.0, window="hann", gamma: float | None = 0.0,
+                    intervals="equal") -> int:
     """Frames of a CQT (``gamma=0``, the default) or VQT of ``n_samples`` samples.
 
     The count librosa's multirate transform gives, which :func:`cqt` and :func:`vqt` return
@@ -305,7 +312,7 @@ def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 5
     """
     n_samples = positive_int(n_samples, "n_samples", allow_zero=True)
     args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, 1,
-                      0.0, window, gamma)
+                      0.0, window, gamma, intervals)
     return _frame_count(_design(*args), n_samples)
 
 
@@ -345,12 +352,24 @@ def _flops(design: _Design, n_samples: int, algorithm: str) -> float:
     return total
 
 
+def _interval_set(intervals, bins_per_octave):
+    """``(intervals, bins_per_octave)`` hashable: a set name, or a tuple of the given ratios
+    (whose count is then the bins per octave, as librosa's vqt)."""
+    if isinstance(intervals, str):
+        interval_ratios(intervals, bins_per_octave)  # checks the name
+        return intervals, bins_per_octave
+    values = _backend.to_host(intervals) if hasattr(intervals, "shape") else intervals
+    ratios = interval_ratios(values)  # checks them: a 1-d array of ratios in [1, 2)
+    return tuple(float(r) for r in np.asarray(values, dtype=np.float64)), len(ratios)
+
+
 def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
-               sparsity, window, gamma):
+               sparsity, window, gamma, intervals="equal"):
     sr = positive_float(sr, "sr")
     hop_length = positive_int(hop_length, "hop_length")
     n_bins = positive_int(n_bins, "n_bins")
     bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
+    intervals, bins_per_octave = _interval_set(intervals, bins_per_octave)
     filter_scale = positive_float(filter_scale, "filter_scale")
     sparsity = positive_float(sparsity, "sparsity", allow_zero=True)
     if sparsity >= 1:
@@ -363,13 +382,14 @@ def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_sca
     if spec is None:
         raise ParameterError(f"window must be a name or a (name, beta) tuple. Received: window={window!r}")
     return (sr, hop_length, fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
-            check_norm(norm), sparsity, spec, gamma)
+            check_norm(norm), sparsity, spec, gamma, intervals)
 
 
 def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
         gamma: float | None = None, bins_per_octave: int = 12, tuning: float = 0.0,
         filter_scale: float = 1.0, norm=1, sparsity: float = 0.0, window="hann",
-        scale: bool = True, pad_mode: str = "constant", algorithm: str = "auto"):
+        scale: bool = True, pad_mode: str = "constant", algorithm: str = "auto",
+        intervals="equal"):
     """Variable-Q transform, librosa's definition: constant-Q bandwidths widened by ``gamma``
     Hz at low frequencies; ``gamma=0`` is the CQT.
 
@@ -414,6 +434,11 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         multiply-adds of both (the kernel-matrix products on the frames, plus the decimation
         filtering) for this signal length and takes the cheaper. The output shape is the same
         for all three.
+    intervals : {'equal', 'pythagorean', 'ji3', 'ji5', 'ji7'} or array of ratios in [1, 2)
+        The bins' frequencies within each octave (see :mod:`audiofront.intervals`): equal
+        temperament (default), Pythagorean tuning, 3-, 5- or 7-limit just intonation of
+        ``bins_per_octave`` ratios, or the given ratios (``bins_per_octave`` is then their
+        count), repeated octave by octave above ``fmin``, as librosa.
 
     Returns
     -------
@@ -431,10 +456,11 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     ((84, 44), True)
     """
     xp, y = _checks.float_signal(y)
-    if tuning is None:  # librosa's: estimated from the signal
-        tuning = estimate_tuning(y, sr=sr, bins_per_octave=bins_per_octave)
+    if tuning is None:  # librosa's: estimated from the signal, at the set's bins per octave
+        tuning = estimate_tuning(y, sr=sr, bins_per_octave=_interval_set(
+            intervals, positive_int(bins_per_octave, "bins_per_octave"))[1])
     args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
-                      norm, sparsity, window, gamma)
+                      norm, sparsity, window, gamma, intervals)
     _checks.one_of(pad_mode, "pad_mode", PAD_MODES)
     _checks.one_of(algorithm, "algorithm", ALGORITHMS)
     design = _design(*args)
@@ -492,7 +518,7 @@ def cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
 
 def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_octave: int = 12,
                    tuning: float = 0.0, filter_scale: float = 1.0, norm=1, window="hann",
-                   gamma: float = 0.0, xp=None, device=None, dtype=None):
+                   gamma: float = 0.0, intervals="equal", xp=None, device=None, dtype=None):
     """The CQT (or VQT) kernels at rate ``sr``, librosa's ``filters.wavelet``.
 
     Returns
@@ -505,7 +531,7 @@ def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_o
         The (fractional) kernel lengths in samples.
     """
     args = _validated(sr, 512, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm, 0.0,
-                      window, gamma)
+                      window, gamma, intervals)
     design = _design(*args)
     kernels, lengths = _kernels(design, design.sr, slice(None))
     if xp is None:
