@@ -45,6 +45,20 @@ def test_mfcc_matches_librosa(recordings, name):
     tolerance_check(af.mfcc(y, sr=sr, n_mfcc=13, lifter=22, n_mels=n_mels), lifted, 1e-9)
 
 
+@pytest.mark.parametrize("dct_type", [1, 2, 3])
+@pytest.mark.parametrize("norm", ["ortho", None])
+def test_mfcc_dct_types_match_librosa(recordings, dct_type, norm):
+    y, sr = recordings["speech_libri_5703_16k_mono.flac"]
+    S_db = librosa.power_to_db(_librosa_mel(y, sr, n_mels=64))
+    expected = librosa.feature.mfcc(S=S_db, n_mfcc=13, dct_type=dct_type, norm=norm, lifter=22)
+    actual = af.mfcc(S=S_db, n_mfcc=13, dct_type=dct_type, norm=norm, lifter=22)
+    tolerance_check(actual, expected, 1e-9, f"mfcc dct_type={dct_type} norm={norm}")
+    basis = af.mfcc_basis(13, 64, dct_type=dct_type, norm=norm, lifter=22)
+    tolerance_check(basis @ S_db, expected, 1e-9, "mfcc_basis")
+    with pytest.raises(af.ParameterError, match="Received: dct_type=4"):
+        af.mfcc(S=S_db, dct_type=4)
+
+
 @pytest.mark.parametrize("name", RECORDINGS)
 @pytest.mark.parametrize("order", [1, 2])
 @pytest.mark.parametrize("width", [9, 5, 3])

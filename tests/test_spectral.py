@@ -184,6 +184,19 @@ def test_spectrogram_and_istft_backends(xp, rng):
                     np.angle(to_numpy(S)), 1e-5)
 
 
+@pytest.mark.parametrize("power", [1, 2, 0.5])
+def test_magphase_is_librosas_on_backends(xp, rng, power):
+    S = librosa.stft(rng.standard_normal(4000), n_fft=256)
+    S[:3, :2] = 0  # librosa's phase is 1 where the spectrum is 0
+    mag_ref, phase_ref = librosa.magphase(S, power=power)
+    mag, phase = af.magphase(xp.asarray(S), power=power)
+    tolerance_check(assert_like(mag, xp, dtype=xp.xp.float64, shape=S.shape), mag_ref, 1e-12)
+    tolerance_check(assert_like(phase, xp, dtype=xp.xp.complex128, shape=S.shape), phase_ref, 1e-12)
+    mag32, phase32 = af.magphase(xp.asarray(S.astype(np.complex64)), power=power)
+    assert_like(mag32, xp, dtype=xp.xp.float32)
+    assert_like(phase32, xp, dtype=xp.xp.complex64)
+
+
 def test_float64_on_backends(xp, rng):
     y = rng.standard_normal(4000)
     out = af.stft(xp.asarray(y), n_fft=256)

@@ -141,8 +141,8 @@ def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
 
 
 @functools.lru_cache(maxsize=32)
-def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarray:
-    basis = dct_host(n_mfcc, n_mels, norm).copy()
+def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, dct_type: int, lifter: float) -> np.ndarray:
+    basis = dct_host(n_mfcc, n_mels, norm, dct_type).copy()
     if lifter > 0:
         basis *= (1.0 + (lifter / 2.0) * np.sin(np.pi * np.arange(1, n_mfcc + 1) / lifter))[:, None]
     basis.flags.writeable = False
@@ -150,28 +150,29 @@ def _lifted_dct_host(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarra
 
 
 def mfcc_basis(n_mfcc: int = 20, n_mels: int = 128, *, norm: str | None = "ortho",
-               lifter: float = 0.0, xp=None, device=None, dtype=None):
+               lifter: float = 0.0, dct_type: int = 2, xp=None, device=None, dtype=None):
     """The ``(n_mfcc, n_mels)`` matrix that maps a log-mel spectrogram to MFCCs.
 
-    The DCT-II of :func:`dct_matrix` with librosa's cepstral liftering folded in (row ``k``
-    scaled by ``1 + (lifter / 2) sin(pi (k + 1) / lifter)`` when ``lifter > 0``).
+    The DCT of :func:`dct_matrix` (type ``dct_type``, default II) with librosa's cepstral
+    liftering folded in (row ``k`` scaled by ``1 + (lifter / 2) sin(pi (k + 1) / lifter)``
+    when ``lifter > 0``).
 
     Returns
     -------
     array, shape ``(n_mfcc, n_mels)``; float64 NumPy unless ``xp`` / ``dtype`` say otherwise
     """
-    return _backend.place(_lifted_dct_host, _mfcc_args(n_mfcc, n_mels, norm, lifter), xp=xp,
-                          device=device, dtype=dtype, cache=False)
+    return _backend.place(_lifted_dct_host, _mfcc_args(n_mfcc, n_mels, norm, dct_type, lifter),
+                          xp=xp, device=device, dtype=dtype, cache=False)
 
 
-def _mfcc_args(n_mfcc, n_mels, norm, lifter):
+def _mfcc_args(n_mfcc, n_mels, norm, dct_type, lifter):
     lifter = _checks.positive_float(lifter, "lifter", allow_zero=True)
-    return (*dct_args(n_mfcc, n_mels, norm, names=("n_mfcc", "n_mels")), lifter)
+    return (*dct_args(n_mfcc, n_mels, norm, dct_type, names=("n_mfcc", "n_mels")), lifter)
 
 
 def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lifter: float = 0.0,
-                   dct_basis=None):
-    """MFCCs from a log-power mel spectrogram: the DCT-II over the mel axis, librosa's.
+                   dct_type: int = 2, dct_basis=None):
+    """MFCCs from a log-power mel spectrogram: the DCT over the mel axis, librosa's.
 
     Parameters
     ----------
@@ -183,6 +184,8 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
         DCT normalisation. Default 'ortho'.
     lifter : float >= 0
         Cepstral liftering ``1 + (lifter / 2) sin(pi (k + 1) / lifter)``; 0 (default) disables.
+    dct_type : {1, 2, 3}
+        DCT type (scipy's definitions). Default 2; types 1 and 3 are applied as a matrix product.
     dct_basis : array or None
         A precomputed ``(n_mfcc, n_mels)`` matrix (liftering included, e.g. a trainable
         :func:`mfcc_basis`), applied as a matrix product; the other parameters are then
@@ -196,7 +199,11 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
     xp, S_db = _checks.float_signal(S_db, "S_db", min_ndim=2)
     if dct_basis is not None:
         return _backend.like(dct_basis, S_db, xp) @ S_db
-    args = _mfcc_args(n_mfcc, S_db.shape[-2], norm, lifter)
+    args = _mfcc_args(n_mfcc, S_db.shape[-2], norm, dct_type, lifter)
+    if args[3] != 2:
+        basis = _backend.place(_lifted_dct_host, args, xp=xp, device=_backend.device_of(S_db),
+                               dtype=S_db.dtype)
+        return basis @ S_db
     weights = _backend.place(_dct_weights, args, xp=xp, device=_backend.device_of(S_db),
                              dtype=S_db.dtype)
     n_mels = S_db.shape[-2]
@@ -205,7 +212,7 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
 
 
 @functools.lru_cache(maxsize=32)
-def _dct_weights(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarray:
+def _dct_weights(n_mfcc: int, n_mels: int, norm, _dct_type: int, lifter: float) -> np.ndarray:
     """``(2, n_mfcc)``: with ``X = rfft(x, 2 n_mels)``, DCT-II coefficient k is ``w[0, k] Re X_k
     + w[1, k] Im X_k`` (``2 Re(exp(-i pi k / (2 n_mels)) X_k)``, the DCT through an FFT of
     twice the length, as scipy and TensorFlow compute it), with the norm and liftering folded
@@ -224,7 +231,7 @@ def _dct_weights(n_mfcc: int, n_mels: int, norm, lifter: float) -> np.ndarray:
 
 
 def mfcc(y=None, /, *, S=None, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho",
-         lifter: float = 0.0, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
+         lifter: float = 0.0, dct_type: int = 2, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
          **melspectrogram_params):
     """Mel-frequency cepstral coefficients, librosa.feature.mfcc's definition.
 
@@ -236,8 +243,8 @@ def mfcc(y=None, /, *, S=None, sr: float = 22050, n_mfcc: int = 20, norm: str | 
     y : array, shape ``(..., n)``, float32 or float64
     sr : float > 0
         Default 22050.
-    n_mfcc, norm, lifter
-        As for :func:`logmel_to_mfcc` (defaults 20, 'ortho', 0).
+    n_mfcc, norm, lifter, dct_type
+        As for :func:`logmel_to_mfcc` (defaults 20, 'ortho', 0, 2).
     ref, amin, top_db
         As for :func:`power_to_db` (defaults 1.0, 1e-10, 80.0). The ``top_db`` floor is per
         example (librosa applies it to the whole array it is given).
@@ -261,7 +268,7 @@ def mfcc(y=None, /, *, S=None, sr: float = 22050, n_mfcc: int = 20, norm: str | 
     if S is None:
         S = power_to_db(melspectrogram(y, sr=sr, **melspectrogram_params), ref=ref, amin=amin,
                         top_db=top_db)
-    return logmel_to_mfcc(S, n_mfcc=n_mfcc, norm=norm, lifter=lifter)
+    return logmel_to_mfcc(S, n_mfcc=n_mfcc, norm=norm, lifter=lifter, dct_type=dct_type)
 
 
 # --- deltas ----------------------------------------------------------------------------------

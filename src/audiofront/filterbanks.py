@@ -351,8 +351,15 @@ def log_constant(*, sr, n_fft, n_bins, bins_per_octave, fmin, spread, xp, device
 
 
 @functools.lru_cache(maxsize=32)
-def dct_host(n_out: int, n_in: int, norm: str | None) -> np.ndarray:
-    """The cached, read-only DCT-II matrix for checked :func:`dct_args`."""
+def dct_host(n_out: int, n_in: int, norm: str | None, dct_type: int = 2) -> np.ndarray:
+    """The cached, read-only DCT matrix for checked :func:`dct_args`: type II written out,
+    types I and III as scipy.fft.dct computes them (applied to the identity)."""
+    if dct_type != 2:
+        import scipy.fft
+
+        basis = scipy.fft.dct(np.eye(n_in), type=dct_type, norm=norm, axis=0)[:n_out]
+        basis.flags.writeable = False
+        return basis
     n = np.arange(n_in)
     k = np.arange(n_out)[:, None]
     basis = 2.0 * np.cos(np.pi * k * (2 * n + 1) / (2.0 * n_in))
@@ -363,9 +370,9 @@ def dct_host(n_out: int, n_in: int, norm: str | None) -> np.ndarray:
     return basis
 
 
-def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", xp=None, device=None,
-               dtype=None):
-    """The DCT-II as a matrix: ``dct_matrix(n_out, n_in) @ x`` is scipy's ``dct(x, type=2,
+def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", dct_type: int = 2,
+               xp=None, device=None, dtype=None):
+    """The DCT as a matrix: ``dct_matrix(n_out, n_in) @ x`` is scipy's ``dct(x, type=dct_type,
     norm=norm)[:n_out]`` along the first axis of ``x``.
 
     Parameters
@@ -377,18 +384,20 @@ def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", xp=None, de
     norm : 'ortho' or None
         'ortho' (default, librosa's MFCC): orthonormal rows. None: scipy's unnormalised
         ``2 cos(...)``.
+    dct_type : {1, 2, 3}
+        The DCT type, scipy's definitions. Default 2 (the MFCC's). Type 1 needs ``n_in >= 2``.
 
     Returns
     -------
     array, shape ``(n_out, n_in)``
     """
-    return _backend.place(dct_host, dct_args(n_out, n_in, norm), xp=xp, device=device,
+    return _backend.place(dct_host, dct_args(n_out, n_in, norm, dct_type), xp=xp, device=device,
                           dtype=dtype, cache=False)
 
 
-def dct_args(n_out, n_in, norm, *, names=("n_out", "n_in")):
-    """The checked ``(n_out, n_in, norm)`` of a DCT-II matrix; errors use ``names`` for the
-    two sizes (the caller's own parameter names, e.g. ``n_mfcc`` and ``n_mels``)."""
+def dct_args(n_out, n_in, norm, dct_type=2, *, names=("n_out", "n_in")):
+    """The checked ``(n_out, n_in, norm, dct_type)`` of a DCT matrix; errors use ``names`` for
+    the two sizes (the caller's own parameter names, e.g. ``n_mfcc`` and ``n_mels``)."""
     out_name, in_name = names
     n_in = positive_int(n_in, in_name)
     n_out = positive_int(n_out, out_name)
@@ -396,4 +405,8 @@ def dct_args(n_out, n_in, norm, *, names=("n_out", "n_in")):
         raise ParameterError(f"{out_name} must be <= {in_name}={n_in}. Received: {out_name}={n_out}")
     if norm not in ("ortho", None):
         raise ParameterError(f"norm must be 'ortho' or None. Received: norm={norm!r}")
-    return n_out, n_in, norm
+    if isinstance(dct_type, bool) or dct_type not in (1, 2, 3):
+        raise ParameterError(f"dct_type must be 1, 2 or 3. Received: dct_type={dct_type!r}")
+    if dct_type == 1 and n_in < 2:
+        raise ParameterError(f"The type-I DCT needs {in_name} >= 2. Received: {in_name}={n_in}")
+    return n_out, n_in, norm, int(dct_type)

@@ -14,7 +14,7 @@ from ._docs import fill
 from .framing import PAD_MODES, frame_count, overlap_add, pad
 from .windows import named, padded_host, stft_window
 
-__all__ = ["stft", "istft", "spectrogram", "magnitude", "phase", "dft_basis"]
+__all__ = ["stft", "istft", "spectrogram", "magnitude", "phase", "magphase", "dft_basis"]
 
 METHODS = ("fft", "dft")
 
@@ -336,6 +336,39 @@ def magnitude(S, /):
     """``|S|`` of a complex spectrum: real, float32 for complex64, float64 for complex128."""
     xp, S = _checks.complex_spectrum(S, min_ndim=0)
     return xp.abs(S)
+
+
+def magphase(D, /, *, power: float = 1):
+    """Split a complex spectrum into magnitude and unit phase, librosa's ``magphase``:
+    ``D == mag ** (1 / power) * phase``.
+
+    Parameters
+    ----------
+    D : array, complex
+        E.g. an STFT ``(..., freq, frames)``.
+    power : float > 0
+        Exponent of the magnitude: 1 (default) amplitude, 2 power.
+
+    Returns
+    -------
+    mag : array, real dtype of ``D``
+        ``|D| ** power``.
+    phase : array, dtype of ``D``
+        ``D / |D|``, and 1 where ``D`` is 0.
+
+    Examples
+    --------
+    >>> import numpy as np, audiofront as af
+    >>> af.magphase(np.array([3 + 4j, 0j]))
+    (array([5., 0.]), array([0.6+0.8j, 1. +0.j ]))
+    """
+    xp, D = _checks.complex_spectrum(D, "D", min_ndim=0)
+    power = _checks.positive_float(power, "power")
+    mag = xp.abs(D)
+    zero = xp.astype(mag == 0, mag.dtype)
+    safe = mag + zero
+    unit = as_complex((xp.real(D) / safe + zero, xp.imag(D) / safe), xp)
+    return mag ** power, unit
 
 
 def phase(S, /):
