@@ -27,6 +27,12 @@ def test_mel_filterbank_matches_librosa(htk, norm, sr, n_fft, n_mels, fmin, fmax
                                norm=norm)
     assert actual.shape == (n_mels, 1 + n_fft // 2) and actual.dtype == np.float64
     np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-12)
+    # float32: librosa's default, rounded as librosa rounds it (twice), bit for bit
+    expected32 = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax,
+                                     htk=htk, norm=norm)
+    np.testing.assert_array_equal(af.mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+                                                    fmax=fmax, htk=htk, norm=norm,
+                                                    dtype=np.float32), expected32)
 
 
 @settings(max_examples=80, deadline=None)
@@ -117,6 +123,13 @@ def test_dct_matrix_matches_scipy(n_out, n_in, norm):
     expected = scipy.fft.dct(x, type=2, norm=norm, axis=0)[:n_out]
     np.testing.assert_allclose(af.dct_matrix(n_out, n_in, norm=norm) @ x, expected, rtol=1e-12,
                                atol=1e-12)
+
+
+def test_float32_mel_filterbank_on_backends_is_librosas(xp):
+    expected = librosa.filters.mel(sr=16000, n_fft=512, n_mels=40)
+    out = af.mel_filterbank(sr=16000, n_fft=512, n_mels=40, xp=xp.xp, device=xp.device,
+                            dtype=xp.xp.float32)
+    np.testing.assert_array_equal(assert_like(out, xp, dtype=xp.xp.float32), expected)
 
 
 def test_builders_place_on_backend(xp):

@@ -260,7 +260,8 @@ def place(build, args: tuple, *, xp=None, device=None, dtype=None, cache: bool =
     (builder, args, namespace, device, dtype) and shared: callers must not modify it in place.
     """
     if xp is None:
-        return np.array(build(*args), dtype=np.float64 if dtype is None else dtype)
+        dtype = np.dtype(np.float64 if dtype is None else dtype)
+        return np.array(_host(build, args, dtype), dtype=dtype)
     if cache and array_api_compat.is_torch_namespace(xp):
         return _torch_constant()(build, args, xp, device, dtype)
     return _place(build, args, xp, device, dtype, cache)
@@ -275,14 +276,33 @@ def _place(build, args, xp, device, dtype, cache):
         if hit is not None:
             _PLACED.move_to_end(key)
             return hit
-    host_dtype = np.float32 if str(dtype).endswith("float32") else np.float64
+    host_dtype = np.float32 if _is_float32(dtype) else np.float64
     with _concrete(xp):
-        out = xp.asarray(np.array(build(*args), dtype=host_dtype), dtype=dtype, device=device)
+        out = xp.asarray(np.array(_host(build, args, host_dtype), dtype=host_dtype), dtype=dtype,
+                         device=device)
     if cache:
         _PLACED[key] = out
         if len(_PLACED) > _PLACED_MAX:
             _PLACED.popitem(last=False)
     return out
+
+
+def _is_float32(dtype) -> bool:
+    """Whether any namespace's dtype (torch.float32, the np.float32 class, 'float32') is float32."""
+    if str(dtype).endswith("float32"):
+        return True
+    try:
+        return np.dtype(dtype) == np.float32
+    except TypeError:
+        return False
+
+
+def _host(build, args, dtype):
+    """``build(*args)`` for a constant wanted in ``dtype``: a builder with a ``float32``
+    attribute has its own float32 construction (e.g. the mel filterbank, which librosa rounds
+    in two steps); the others are float64 and rounded once."""
+    special = getattr(build, "float32", None)
+    return (special if special is not None and _is_float32(dtype) else build)(*args)
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from . import _backend
 
 __all__ = ["ParameterError"]
@@ -137,6 +139,16 @@ def one_input(y, other, other_name: str, what: str) -> None:
             f"y={'None' if y is None else 'an array'}, "
             f"{other_name}={'None' if other is None else 'an array'}"
         )
+
+
+def numbers_as_array(x):
+    """``(x, scalar)``: Python / NumPy numbers and lists as float64 (complex128) NumPy arrays,
+    as librosa takes them (``scalar`` says to return a NumPy scalar); arrays unchanged."""
+    scalar = isinstance(x, (numbers.Number, np.generic)) and not hasattr(x, "__array_namespace__")
+    if scalar or isinstance(x, (list, tuple)):
+        x = np.asarray(x)
+        x = x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
+    return x, scalar and x.ndim == 0
 
 
 def real_array(S, name: str = "S"):

@@ -109,7 +109,7 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
     Parameters
     ----------
     x : array, real floating point, values in ``[-1, 1]`` (others are a ParameterError, as
-        in librosa)
+        in librosa); a number or list is taken as float64 (a number gives a NumPy scalar)
     mu : float > 0
         Compression parameter; ``mu + 1`` quantisation levels. Default 255.
     quantize : bool
@@ -121,16 +121,18 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
     -------
     array, same shape, namespace and device as ``x``
     """
+    x, scalar = _checks.numbers_as_array(x)
     xp, x = _checks.real_array(x, "x")
     mu = _checks.positive_float(mu, "mu")
     _check_unit_range(x, xp)
     y = _compress(x, mu, xp)
-    if not quantize:
-        return y
-    edges = _backend.place(_bin_edges, (mu,), xp=xp, device=_backend.device_of(x), dtype=x.dtype)
-    flat = xp.reshape(y, (-1,))
-    index = xp.reshape(xp.searchsorted(edges, flat, side="left"), tuple(y.shape))
-    return xp.astype(index, _default_int(xp, x)) - int(mu + 1) // 2
+    if quantize:
+        edges = _backend.place(_bin_edges, (mu,), xp=xp, device=_backend.device_of(x),
+                               dtype=x.dtype)
+        flat = xp.reshape(y, (-1,))
+        index = xp.reshape(xp.searchsorted(edges, flat, side="left"), tuple(y.shape))
+        y = xp.astype(index, _default_int(xp, x)) - int(mu + 1) // 2
+    return y[()] if scalar else y
 
 
 def mu_expand(x, /, *, mu: float = 255, quantize: bool = True, dtype=None):
@@ -138,9 +140,9 @@ def mu_expand(x, /, *, mu: float = 255, quantize: bool = True, dtype=None):
 
     Parameters
     ----------
-    x : array
+    x : array, number or list
         Codes from ``mu_compress(..., quantize=True)`` (integers), or continuous values in
-        ``[-1, 1]`` with ``quantize=False``.
+        ``[-1, 1]`` with ``quantize=False``. Numbers and lists are taken as float64.
     mu : float > 0
         Default 255.
     quantize : bool
@@ -152,6 +154,7 @@ def mu_expand(x, /, *, mu: float = 255, quantize: bool = True, dtype=None):
     -------
     array in ``[-1, 1]``, same shape, namespace and device as ``x``
     """
+    x, scalar = _checks.numbers_as_array(x)
     xp = _backend.array_namespace(x)
     mu = _checks.positive_float(mu, "mu")
     if _backend.dtype_kind(xp, x.dtype) != "real":
@@ -159,7 +162,8 @@ def mu_expand(x, /, *, mu: float = 255, quantize: bool = True, dtype=None):
     if quantize:
         x = x * (2.0 / (1.0 + mu))
     _check_unit_range(x, xp)
-    return _expand(x, mu, xp)
+    y = _expand(x, mu, xp)
+    return y[()] if scalar else y
 
 
 def _check_unit_range(x, xp):

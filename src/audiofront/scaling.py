@@ -8,7 +8,6 @@ for a single spectrogram.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
@@ -25,10 +24,7 @@ def _values(S, name, *, complex_hint=None):
     numbers and lists (float64 NumPy; ``scalar`` then says to return a NumPy scalar, as
     librosa does). Complex input: with ``complex_hint`` (the call to make instead), librosa's
     warning and its magnitude; otherwise the TypeError of a real array."""
-    scalar = isinstance(S, (numbers.Number, np.generic)) and not hasattr(S, "__array_namespace__")
-    if scalar or isinstance(S, (list, tuple)):
-        S = np.asarray(S)
-        S = S.astype(np.complex128 if np.iscomplexobj(S) else np.float64)
+    S, scalar = _checks.numbers_as_array(S)
     xp = _checks.namespace(S, name)
     kind = _backend.dtype_kind(xp, S.dtype)
     if kind == "complex" and complex_hint is not None:
