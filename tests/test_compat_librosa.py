@@ -78,6 +78,9 @@ def test_spectra_are_librosas(music, stereo):
                         1e-9, "istft")
     ys, _ = stereo
     tolerance_check(L.stft(ys), librosa.stft(ys), 1e-9, "stereo stft")
+    S = np.abs(librosa.stft(y[:22050]))
+    tolerance_check(L.griffinlim(S, random_state=0, dtype=np.float64),
+                    librosa.griffinlim(S, random_state=0, dtype=np.float64), 1e-9, "griffinlim")
     for power in (1, 2):
         for got, want in zip(L.magphase(L.stft(y), power=power),
                              librosa.magphase(librosa.stft(y), power=power)):

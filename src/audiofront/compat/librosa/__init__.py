@@ -25,7 +25,7 @@ from ._translate import default_float as _default_float, in_precision as _in_pre
 from ._translate import whole_array as _whole_array
 
 __all__ = [
-    "ParameterError", "stft", "istft", "magphase", "cqt", "vqt", "pseudo_cqt",
+    "ParameterError", "stft", "istft", "griffinlim", "magphase", "cqt", "vqt", "pseudo_cqt",
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude", "mu_compress",
     "mu_expand", "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies",
     "cqt_frequencies", "interval_frequencies", "pythagorean_intervals", "plimit_intervals",
@@ -54,6 +54,17 @@ def istft(stft_matrix, *, hop_length=None, win_length=None, n_fft=None, window="
                   hop_length=hop_length, win_length=win_length, window=window, center=center,
                   length=length)
     return _into(out, y, grow_last=False)
+
+
+def griffinlim(S, *, n_iter=32, hop_length=None, win_length=None, n_fft=None, window="hann",
+               center=True, dtype=None, length=None, pad_mode="constant", momentum=0.99,
+               init="random", random_state=None):
+    """librosa.griffinlim: :func:`audiofront.griffinlim` (``dtype``, float32 / float64, sets
+    the precision)."""
+    return _af.griffinlim(_in_precision(S, dtype, complex_result=False), n_iter=n_iter,
+                          hop_length=hop_length, win_length=win_length, n_fft=n_fft,
+                          window=window, center=center, length=length, pad_mode=pad_mode,
+                          momentum=momentum, init=init, random_state=random_state)
 
 
 def magphase(D, *, power=1):

@@ -1,8 +1,9 @@
-"""``librosa.core``: the same functions as the package's top level."""
+"""``librosa.core``: the functions of the package's top level, under their librosa.core
+names (imported by the package once they exist)."""
 
-from . import (amplitude_to_db, cqt, cqt_frequencies, db_to_amplitude, db_to_power,  # noqa: F401
-               estimate_tuning, fft_frequencies, hz_to_mel, hz_to_midi, hz_to_note, istft,
-               interval_frequencies, magphase, mel_frequencies, mel_to_hz, midi_to_hz,
-               midi_to_note, mu_compress, mu_expand, note_to_hz, note_to_midi, pcen, piptrack,
-               pitch_tuning, plimit_intervals, power_to_db, pseudo_cqt, pythagorean_intervals,
-               stft, vqt)
+import importlib
+
+_top = importlib.import_module(__package__)
+__all__ = [name for name in _top.__all__ if name not in ("ParameterError", "feature", "filters",
+                                                         "util", "core")]
+globals().update({name: getattr(_top, name) for name in __all__})
