@@ -14,9 +14,10 @@ from .augment import mask_stripes
 from .intervals import interval_frequencies, plimit_intervals, pythagorean_intervals
 from .features import (apply_filterbank, delta, log_frequency_spectrogram, logmel_to_mfcc,
                        melspectrogram, mfcc, mfcc_basis)
-from .filterbanks import (dct_matrix, fft_frequencies, hz_to_mel, log_filterbank,
-                          mel_filterbank, mel_frequencies, mel_to_hz)
+from .filterbanks import (dct_matrix, fft_frequencies, frequency_grid, hz_to_mel,
+                          log_filterbank, mel_filterbank, mel_frequencies, mel_to_hz)
 from .featurefile import FeatureFile
+from .gammatone import erb_frequencies, gammatone_filterbank, gammatonegram
 from .framing import frame, frame_count, overlap_add
 from .notes import hz_to_midi, hz_to_note, midi_to_hz, midi_to_note, note_to_hz, note_to_midi
 from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
@@ -33,9 +34,11 @@ __all__ = [
     "frame", "frame_count", "overlap_add",
     "get_window",
     "stft", "istft", "griffinlim", "spectrogram", "magnitude", "phase", "magphase", "dft_basis",
-    "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "mel_filterbank",
+    "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "frequency_grid",
+    "mel_filterbank",
     "log_filterbank", "dct_matrix",
-    "melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "mfcc",
+    "melspectrogram", "log_frequency_spectrogram", "gammatone_filterbank", "gammatonegram",
+    "erb_frequencies", "apply_filterbank", "mfcc",
     "logmel_to_mfcc", "mfcc_basis", "delta", "mask_stripes",
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",

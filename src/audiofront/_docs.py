@@ -29,7 +29,9 @@ method : {'fft', 'dft'}
     ``n_fft`` (512) and ``'fft'`` from 1024 up (benchmarks/export.py).
 dft_basis : array or None
     For ``method='dft'``: a precomputed basis from :func:`dft_basis`, shape
-    ``(n_fft, 2 * (1 + n_fft // 2))``, e.g. a trainable parameter. Default: built and cached.
+    ``(n_fft, 2 * n_freqs)``, e.g. a trainable parameter, or one evaluated at other frequencies
+    (``dft_basis(frequencies=...)``: the output then has ``n_freqs`` bins). Default: the
+    ``1 + n_fft // 2`` FFT bins, built and cached.
 check_finite : bool
     Raise :class:`ParameterError` if the input holds NaN or inf (forces a device sync).
     Default False.""",

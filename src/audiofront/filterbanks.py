@@ -15,10 +15,10 @@ import warnings
 import numpy as np
 
 from . import _backend
-from ._checks import ParameterError, positive_float, positive_int
+from ._checks import ParameterError, one_of, positive_float, positive_int
 
-__all__ = ["hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "mel_filterbank",
-           "log_filterbank", "dct_matrix"]
+__all__ = ["hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "frequency_grid",
+           "mel_filterbank", "log_filterbank", "dct_matrix"]
 
 C1_HZ = 440.0 * 2.0 ** ((24 - 69) / 12)  # scientific pitch: A4 = 440 Hz is MIDI 69, C1 is 24
 
@@ -110,6 +110,42 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
 def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
     """Centre frequencies (Hz) of the ``1 + n_fft // 2`` rFFT bins, float64 NumPy."""
     return np.fft.rfftfreq(n=positive_int(n_fft, "n_fft"), d=1.0 / positive_float(sr, "sr"))
+
+
+GRID_SCALES = ("linear", "log", "log2")
+
+
+def frequency_grid(n_bins: int, *, fmin: float = 50.0, fmax: float = 6000.0,
+                   scale: str = "linear") -> np.ndarray:
+    """``n_bins`` frequencies (Hz) from ``fmin`` up towards ``fmax``: nnAudio's STFT grids.
+
+    'linear': ``fmin + k (fmax - fmin) / n_bins``; 'log': ``fmin exp(k ln(fmax / fmin) /
+    n_bins)``; 'log2': the same ratio through powers of two (``fmin 2 ** (k log2(fmax / fmin)
+    / n_bins)``, which rounds differently), for ``k = 0 .. n_bins - 1``. As in nnAudio, the
+    top frequency is one step below ``fmax``. For :func:`dft_basis`'s ``frequencies``.
+
+    Returns
+    -------
+    float64 NumPy array, shape ``(n_bins,)``
+
+    Examples
+    --------
+    >>> import audiofront as af
+    >>> af.frequency_grid(4, fmin=100.0, fmax=500.0)
+    array([100., 200., 300., 400.])
+    """
+    n_bins = positive_int(n_bins, "n_bins")
+    fmin = positive_float(fmin, "fmin", allow_zero=scale == "linear")
+    fmax = positive_float(fmax, "fmax")
+    one_of(scale, "scale", GRID_SCALES)
+    if fmin >= fmax:
+        raise ParameterError(f"fmin must be < fmax={fmax}. Received: fmin={fmin}")
+    k = np.arange(n_bins, dtype=np.float64)
+    if scale == "linear":
+        return fmin + k * ((fmax - fmin) / n_bins)
+    if scale == "log":
+        return np.exp(k * (np.log(fmax / fmin) / n_bins)) * fmin
+    return 2.0 ** (k * (np.log2(fmax / fmin) / n_bins)) * fmin
 
 
 def _check_band(sr, fmin, fmax):

@@ -23,11 +23,15 @@ METHODS = ("fft", "dft")
 
 @functools.lru_cache(maxsize=32)
 def _dft_host(n_fft: int, name: str | None = None, beta: float = 0.0,
-              win_length: int | None = None) -> np.ndarray:
-    """(n_fft, 2 * n_bins): [cos | -sin] columns, times the window when one is named."""
+              win_length: int | None = None, cycles: tuple | None = None) -> np.ndarray:
+    """(n_fft, 2 * n_bins): [cos | -sin] columns, times the window when one is named; at the
+    FFT bins, or at ``cycles`` (frequencies in cycles per sample) when given."""
     n = np.arange(n_fft)
-    k = np.arange(n_fft // 2 + 1)
-    angle = (2.0 * np.pi / n_fft) * ((n[:, None] * k[None, :]) % n_fft)  # exact argument reduction
+    if cycles is None:
+        k = np.arange(n_fft // 2 + 1)
+        angle = (2.0 * np.pi / n_fft) * ((n[:, None] * k[None, :]) % n_fft)  # exact reduction
+    else:
+        angle = 2.0 * np.pi * np.mod(n[:, None] * np.array(cycles)[None, :], 1.0)
     basis = np.concatenate([np.cos(angle), -np.sin(angle)], axis=1)
     if name is not None:
         basis *= padded_host(name, beta, win_length, n_fft)[:, None]
@@ -36,7 +40,7 @@ def _dft_host(n_fft: int, name: str | None = None, beta: float = 0.0,
 
 
 def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann",
-              xp=None, device=None, dtype=None):
+              frequencies=None, sr: float = 22050, xp=None, device=None, dtype=None):
     """The windowed real DFT basis that ``stft(..., method='dft')`` multiplies frames by.
 
     Parameters
@@ -44,31 +48,55 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     n_fft, win_length, window
         As for :func:`stft`: a window name, ``(name, beta)``, or an array of ``win_length``
         (or ``n_fft``) samples.
+    frequencies : 1-d array of Hz in ``[0, sr / 2]``, or None
+        Evaluate the DFT at these frequencies instead of the ``1 + n_fft // 2`` FFT bins (any
+        grid: :func:`frequency_grid` gives nnAudio's linear and logarithmic ones). Default None.
+    sr : float > 0
+        Sample rate of ``frequencies``. Default 22050.
     xp, device, dtype
         Where to place it; default a float64 NumPy array.
 
     Returns
     -------
-    array, shape ``(n_fft, 2 * (1 + n_fft // 2))``
-        Columns ``[:n_bins]`` are ``w[n] cos(2 pi k n / n_fft)`` and ``[n_bins:]`` are
-        ``-w[n] sin(2 pi k n / n_fft)``, so ``frames @ basis`` gives the real and imaginary
-        parts of the windowed spectrum. A fresh array (e.g. to make a trainable parameter).
+    array, shape ``(n_fft, 2 * n_freqs)``
+        Columns ``[:n_freqs]`` are ``w[n] cos(2 pi f_k n / sr)`` and ``[n_freqs:]`` are
+        ``-w[n] sin(2 pi f_k n / sr)`` (``f_k = k sr / n_fft`` for the FFT bins), so
+        ``frames @ basis`` gives the real and imaginary parts of the windowed spectrum at
+        ``f_k``. A fresh array (e.g. to make a trainable parameter).
 
     Examples
     --------
-    >>> import audiofront as af
+    >>> import numpy as np, audiofront as af
     >>> af.dft_basis(n_fft=8).shape
     (8, 10)
+    >>> grid = af.frequency_grid(100, fmin=50.0, fmax=6000.0, scale="log")
+    >>> y = np.random.default_rng(0).standard_normal(22050)
+    >>> af.stft(y, method="dft", dft_basis=af.dft_basis(frequencies=grid, sr=22050)).shape
+    (100, 44)
     """
     n_fft, _, win_length = _checks.hop_and_window(n_fft, 1, win_length)
+    cycles = None if frequencies is None else _cycles(frequencies, sr)
     spec = named(window)
     if spec is not None:
-        return _backend.place(_dft_host, (n_fft, *spec, win_length), xp=xp, device=device,
-                              dtype=dtype, cache=False)
+        return _backend.place(_dft_host, (n_fft, *spec, win_length, cycles), xp=xp,
+                              device=device, dtype=dtype, cache=False)
     host = np.asarray(window, dtype=np.float64)
     w = stft_window(host, win_length, n_fft, host, _backend.array_namespace(host))
-    return _backend.place(lambda: w[:, None] * _dft_host(n_fft), (), xp=xp, device=device,
-                          dtype=dtype, cache=False)
+    return _backend.place(lambda: w[:, None] * _dft_host(n_fft, cycles=cycles), (), xp=xp,
+                          device=device, dtype=dtype, cache=False)
+
+
+def _cycles(frequencies, sr) -> tuple:
+    """Frequencies (Hz) as a hashable tuple of cycles per sample, checked."""
+    sr = positive_float(sr, "sr")
+    f = np.asarray(_backend.to_host(frequencies) if hasattr(frequencies, "shape") else frequencies,
+                   dtype=np.float64)
+    if f.ndim != 1 or f.size == 0 or not np.all((f >= 0) & (f <= sr / 2)):
+        raise ParameterError(
+            f"frequencies must be a 1-d array of Hz in [0, sr / 2 = {sr / 2}]. Received: "
+            f"frequencies from {f.min() if f.size else None} to {f.max() if f.size else None}"
+            f" (shape {f.shape})")
+    return tuple((f / sr).tolist())
 
 
 # --- the shared STFT core --------------------------------------------------------------------
@@ -101,7 +129,6 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
         )
     n_frames = frame_count(n, frame_length=n_fft, hop_length=hop_length)
     frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
-    n_bins = n_fft // 2 + 1
     if method == "fft":
         w = stft_window(window, win_length, n_fft, y, xp)
 
@@ -109,6 +136,7 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
             return _backend.rfft(block * w, n_fft, xp)
     else:
         basis = _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis)
+        n_bins = basis.shape[1] // 2
 
         def transform(block):
             parts = _backend.matmul_last(block, basis, xp)
@@ -119,13 +147,13 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
 
 def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
     """The windowed basis for method 'dft': the caller's, or built (and cached) from the window."""
-    n_bins = n_fft // 2 + 1
     if dft_basis is not None:
         basis = _backend.like(dft_basis, y, xp)
-        if tuple(basis.shape) != (n_fft, 2 * n_bins):
+        if basis.ndim != 2 or basis.shape[0] != n_fft or basis.shape[1] % 2 or not basis.shape[1]:
             raise ParameterError(
-                f"dft_basis must have shape (n_fft, 2 * (1 + n_fft // 2)) = {(n_fft, 2 * n_bins)}. "
-                f"Received: dft_basis of shape {tuple(basis.shape)}"
+                f"dft_basis must have shape (n_fft, 2 * n_freqs) with n_fft={n_fft} (e.g. "
+                f"{(n_fft, n_fft // 2 * 2 + 2)} for the FFT bins). Received: dft_basis of shape "
+                f"{tuple(basis.shape)}"
             )
         return basis
     where = {"xp": xp, "device": _backend.device_of(y), "dtype": y.dtype}

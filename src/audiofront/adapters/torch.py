@@ -27,7 +27,7 @@ from .. import _checks, normalization
 from .._checks import ParameterError, one_of
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
-           "LogFrequencySpectrogram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
+           "LogFrequencySpectrogram", "Gammatonegram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
            "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment",
            "PCEN", "LCN", "Standardize"]
 
@@ -79,8 +79,13 @@ class _STFTModule(_Module):
     """The STFT geometry and its constants, shared by every spectral module."""
 
     def __init__(self, *, n_fft, hop_length, win_length, window, center, pad_mode, method,
-                 trainable, layout):
+                 trainable, layout, frequencies=None, sr=22050.0):
         super().__init__(layout)
+        if frequencies is not None:  # a DFT at other frequencies: the matrix form
+            if method == "fft":
+                raise ParameterError("An STFT at given frequencies needs method='dft'. "
+                                     "Received: method='fft'")
+            method = "dft"
         n_fft, hop_length, win_length, method = _checks.stft_config(
             n_fft=n_fft, hop_length=hop_length, win_length=win_length, pad_mode=pad_mode,
             method=method, trainable=trainable)
@@ -94,9 +99,10 @@ class _STFTModule(_Module):
         self._constant("window", w)
         basis = None
         if method == "dft":
-            basis = af.dft_basis(n_fft=n_fft, win_length=win_length, window=window, xp=XP,
-                                 dtype=torch.float32)
+            basis = af.dft_basis(n_fft=n_fft, win_length=win_length, window=window,
+                                 frequencies=frequencies, sr=sr, xp=XP, dtype=torch.float32)
         self._constant("dft_basis", basis, trainable)
+        self.n_freqs = n_fft // 2 + 1 if frequencies is None else basis.shape[1] // 2
 
     def _stft_kwargs(self) -> dict:
         return {"n_fft": self.n_fft, "hop_length": self.hop_length, "win_length": self.win_length,
@@ -130,16 +136,18 @@ class STFT(_STFTModule):
     """Complex STFT ``(..., time) -> (..., 1 + n_fft // 2, frames)``, :func:`audiofront.stft`.
 
     Parameters are the core's (librosa's names and defaults). ``trainable=True`` learns the
-    windowed DFT basis (``method='dft'``, the default then).
+    windowed DFT basis (``method='dft'``, the default then). ``frequencies`` (Hz, at rate
+    ``sr``) evaluates the DFT there instead of at the FFT bins (:func:`audiofront.dft_basis`;
+    e.g. nnAudio's log grid, :func:`audiofront.frequency_grid`): ``(..., n_freqs, frames)``.
     """
 
     def __init__(self, *, n_fft: int = 2048, hop_length: int | None = None,
                  win_length: int | None = None, window="hann", center: bool = True,
                  pad_mode: str = "constant", method: str | None = None, trainable: bool = False,
-                 layout: str = "freq_time"):
+                 frequencies=None, sr: float = 22050, layout: str = "freq_time"):
         super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                          window=window, center=center, pad_mode=pad_mode, method=method,
-                         trainable=trainable, layout=layout)
+                         trainable=trainable, layout=layout, frequencies=frequencies, sr=sr)
 
     @_in_float32
     def forward(self, x):
@@ -147,15 +155,17 @@ class STFT(_STFTModule):
 
 
 class Spectrogram(_STFTModule):
-    """``|STFT| ** power`` (2 by default), :func:`audiofront.spectrogram`."""
+    """``|STFT| ** power`` (2 by default), :func:`audiofront.spectrogram`; ``frequencies``
+    as for :class:`STFT`."""
 
     def __init__(self, *, n_fft: int = 2048, hop_length: int | None = None,
                  win_length: int | None = None, window="hann", center: bool = True,
                  pad_mode: str = "constant", power: float = 2.0, method: str | None = None,
-                 trainable: bool = False, layout: str = "freq_time"):
+                 trainable: bool = False, frequencies=None, sr: float = 22050,
+                 layout: str = "freq_time"):
         super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                          window=window, center=center, pad_mode=pad_mode, method=method,
-                         trainable=trainable, layout=layout)
+                         trainable=trainable, layout=layout, frequencies=frequencies, sr=sr)
         self.power = _checks.positive_float(power, "power")
 
     @_in_float32
@@ -243,6 +253,25 @@ class LogFrequencySpectrogram(_FilteredSpectrogram):
                          trainable=trainable_stft, layout=layout)
         self._filterbank(power, trainable_filterbank, sr=sr, n_bins=n_bins,
                          bins_per_octave=bins_per_octave, fmin=fmin, spread=spread)
+
+
+class Gammatonegram(_FilteredSpectrogram):
+    """Gammatone spectrogram ``(..., time) -> (..., n_bins, frames)``,
+    :func:`audiofront.gammatonegram` (``trainable_filterbank``: nnAudio's ``trainable_bins``)."""
+
+    build, compute, basis = af.gammatone_filterbank, af.gammatonegram, "gammatone_basis"
+
+    def __init__(self, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
+                 win_length: int | None = None, window="hann", center: bool = True,
+                 pad_mode: str = "constant", power: float = 2.0, n_bins: int = 64,
+                 fmin: float = 20.0, fmax: float | None = None, width: float = 1.0,
+                 method: str | None = None, trainable_stft: bool = False,
+                 trainable_filterbank: bool = False, layout: str = "freq_time"):
+        super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                         window=window, center=center, pad_mode=pad_mode, method=method,
+                         trainable=trainable_stft, layout=layout)
+        self._filterbank(power, trainable_filterbank, sr=sr, n_bins=n_bins, fmin=fmin,
+                         fmax=fmax, width=width)
 
 
 class CQT(_Module):

@@ -1,0 +1,1 @@
+from audiofront.compat.nnaudio.features import *  # noqa: F401,F403
