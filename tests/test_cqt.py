@@ -5,6 +5,7 @@ import warnings
 import librosa
 import numpy as np
 import pytest
+import scipy.signal
 
 import audiofront as af
 from helpers import assert_like, load, tolerance_check
@@ -169,6 +170,53 @@ def test_vqt_interval_array_is_the_named_set(rng):
     for bad in ("ji11", [0.5, 1.0], [1.0, 2.0], [[1.0, 1.5]], []):
         with pytest.raises(af.ParameterError, match="intervals"):
             af.vqt(y, intervals=bad)
+
+
+def brown_definition(y, *, sr, hop_length, fmin, n_bins, bins_per_octave, gamma=0.0):
+    """Brown's constant-Q transform as nnAudio's CQT1992v2 defines it, written out: Q = 1 /
+    (2^(1/bpo) - 1), lengths ceil(Q sr / (f + gamma / alpha)), periodic Hann kernels of unit L1
+    norm centred in a power-of-two buffer N, each frame (reflect padding by N // 2) correlated
+    with the conjugate kernel, times sqrt(length)."""
+    alpha = 2.0 ** (1.0 / bins_per_octave) - 1
+    freqs = fmin * 2.0 ** (np.arange(n_bins) / bins_per_octave)
+    lengths = np.ceil(1 / alpha * sr / (freqs + gamma / alpha))
+    N = int(2 ** np.ceil(np.log2(lengths.max())))
+    padded = np.pad(y, N // 2, mode="reflect")
+    n_frames = 1 + len(y) // hop_length
+    C = np.zeros((n_bins, n_frames), dtype=np.complex128)
+    for k, (f, l) in enumerate(zip(freqs, lengths)):
+        n = np.arange(-l // 2, l // 2)
+        kernel = scipy.signal.get_window("hann", len(n), fftbins=True) * np.exp(2j * np.pi * f * n / sr)
+        kernel /= np.abs(kernel).sum()
+        buffer = np.zeros(N, dtype=np.complex128)
+        left = (N - len(n)) // 2
+        buffer[left:left + len(n)] = kernel
+        for t in range(n_frames):
+            C[k, t] = np.sqrt(l) * np.dot(padded[t * hop_length:t * hop_length + N], np.conj(buffer))
+    return C
+
+
+@pytest.mark.parametrize("gamma", [0.0, 6.0])
+def test_brown_kernels_are_the_definition(gamma):
+    y = load("music_vibeace_22k_mono.flac", seconds=1.0)[0]
+    kw = dict(sr=22050, hop_length=256, fmin=110.0, n_bins=30, bins_per_octave=12)
+    expected = brown_definition(y, gamma=gamma, **kw)
+    actual = af.vqt(y, kernels="brown", pad_mode="reflect", gamma=gamma, **kw)
+    tolerance_check(actual, expected, 1e-12, f"brown gamma={gamma}")
+    assert af.cqt_frame_count(len(y), kernels="brown", gamma=gamma, **kw) == expected.shape[-1]
+    with pytest.raises(af.ParameterError, match="algorithm='multirate'"):
+        af.cqt(y, kernels="brown", algorithm="multirate", **kw)
+
+
+def test_direct_basis_is_the_transform(xp, rng):
+    y = rng.standard_normal((2, 8000))
+    kw = dict(sr=8000, fmin=200.0, n_bins=24, hop_length=128)
+    expected = af.cqt(y, algorithm="direct", **kw)
+    basis = af.cqt_direct_basis(**kw, xp=xp.xp, device=xp.device, dtype=xp.xp.float32)
+    out = af.cqt(xp.asarray(y.astype(np.float32)), direct_basis=basis, **kw)
+    tolerance_check(assert_like(out, xp, dtype=xp.xp.complex64, shape=expected.shape), expected, 1e-5)
+    with pytest.raises(af.ParameterError, match="direct_basis must have shape"):
+        af.cqt(y, direct_basis=np.ones((3, 48)), **kw)
 
 
 def test_multirate_with_odd_hop_and_sparsity(recordings):

@@ -7,8 +7,8 @@ librosa's parameters, defaults and numbers. Importing audiofront imports no arra
 
 from ._checks import ParameterError
 from .chroma import chroma_cqt
-from .constantq import (cqt, cqt_filterbank, cqt_frame_count, cqt_frequencies, pseudo_cqt,
-                        vqt)
+from .constantq import (cqt, cqt_direct_basis, cqt_filterbank, cqt_frame_count, cqt_frequencies,
+                        pseudo_cqt, vqt)
 from .companding import mu_compress, mu_expand, mu_law_decode, mu_law_encode
 from .augment import mask_stripes
 from .intervals import interval_frequencies, plimit_intervals, pythagorean_intervals
@@ -43,7 +43,7 @@ __all__ = [
     "power_to_db", "amplitude_to_db", "db_to_power", "db_to_amplitude",
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
     "cqt", "vqt", "cqt_frequencies", "interval_frequencies", "pythagorean_intervals",
-    "plimit_intervals", "cqt_frame_count", "cqt_filterbank", "chroma_cqt",
+    "plimit_intervals", "cqt_frame_count", "cqt_filterbank", "cqt_direct_basis", "chroma_cqt",
     "pseudo_cqt",
     "note_to_hz", "note_to_midi", "midi_to_hz", "hz_to_midi", "midi_to_note", "hz_to_note",
     "estimate_tuning", "pitch_tuning", "piptrack",

@@ -39,7 +39,8 @@ from .tuning import estimate_tuning
 from .spectral import as_complex, spectrogram_frames
 from .windows import named, window_host
 
-__all__ = ["cqt", "vqt", "cqt_frequencies", "cqt_filterbank", "pseudo_cqt", "cqt_frame_count"]
+__all__ = ["cqt", "vqt", "cqt_frequencies", "cqt_filterbank", "cqt_direct_basis", "pseudo_cqt",
+           "cqt_frame_count"]
 
 ALGORITHMS = ("auto", "direct", "multirate")
 
@@ -97,9 +98,10 @@ class _Design:
     """Every number the transform needs, derived once from hashable parameters."""
 
     def __init__(self, sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
-                 norm, sparsity, window, gamma, intervals="equal"):
+                 norm, sparsity, window, gamma, intervals="equal", kernels="librosa"):
         self.args = (sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
-                     sparsity, window, gamma, intervals)
+                     sparsity, window, gamma, intervals, kernels)
+        self.kernels = kernels
         self.sr, self.hop_length = sr, hop_length
         self.n_bins, self.bins_per_octave = n_bins, bins_per_octave
         self.filter_scale, self.norm, self.sparsity = filter_scale, norm, sparsity
@@ -111,11 +113,16 @@ class _Design:
             self.freqs = interval_frequencies(
                 n_bins, fmin=fmin * 2.0 ** (tuning / bins_per_octave), intervals=intervals,
                 bins_per_octave=bins_per_octave)
-        self.alpha = _alpha(self.freqs, bins_per_octave)
+        if kernels == "brown":  # one Q for every bin, from the spacing of the equal-tempered grid
+            self.alpha = np.full(n_bins, 2.0 ** (1.0 / bins_per_octave) - 1.0)
+        else:
+            self.alpha = _alpha(self.freqs, bins_per_octave)
         self.gamma = self.alpha * 24.7 / 0.108 if gamma is None else np.full(n_bins, gamma)
         self.Q = filter_scale / self.alpha
         bw = _bandwidth(self.window, self.beta)
         self.cutoff = float(np.max(self.freqs * (1 + 0.5 * bw / self.Q) + 0.5 * self.gamma))
+        if kernels == "brown":  # only the top bin must be below Nyquist (Brown's, nnAudio's)
+            self.cutoff = float(self.freqs[-1])
         if self.cutoff > sr / 2:
             raise ParameterError(
                 f"The top CQT filter reaches {self.cutoff:.1f} Hz, above the Nyquist frequency "
@@ -125,8 +132,9 @@ class _Design:
             )
 
     def lengths(self, sr: float, bins=slice(None)) -> np.ndarray:
-        """Kernel lengths in samples at rate ``sr``."""
-        return self.Q[bins] * sr / (self.freqs[bins] + self.gamma[bins] / self.alpha[bins])
+        """Kernel lengths in samples at rate ``sr`` (whole samples, rounded up, for 'brown')."""
+        lengths = self.Q[bins] * sr / (self.freqs[bins] + self.gamma[bins] / self.alpha[bins])
+        return np.ceil(lengths) if self.kernels == "brown" else lengths
 
     def octaves(self):
         """librosa's schedule: [(bins, decimation exponent, hop)] from the top octave down,
@@ -210,7 +218,10 @@ def _octave_matrix(design_args: tuple, octave: int, algorithm: str):
     used = np.flatnonzero(np.any(kernels != 0, axis=0))
     half = int(max(centre - used[0], used[-1] - centre))
     kernels = np.pad(kernels, ((0, 0), (0, max(0, centre + half + 1 - kernels.shape[1]))))
-    taps = kernels[:, centre - half:centre + half + 1][:, ::-1]  # row m <-> j = half - m
+    taps = kernels[:, centre - half:centre + half + 1]
+    # librosa convolves (row m <-> j = half - m); Brown's transform correlates with the
+    # conjugate kernel (row m <-> sample m - half of the frame), as nnAudio's CQT1992v2
+    taps = np.conj(taps) if design.kernels == "brown" else taps[:, ::-1]
     taps = taps * (lengths[:, None] * 2.0 ** power)
     matrix = np.concatenate([taps.real, taps.imag], axis=0).T
     matrix = np.ascontiguousarray(matrix)
@@ -280,6 +291,8 @@ def _frame_count(design: _Design, n_samples: int) -> int:
     """librosa's frame count for ``design``: the fewest over its octaves, each ``1 + n_i //
     hop_i`` for the octave's decimated length (``ceil`` at every halving) and hop. Both
     algorithms return this many frames."""
+    if design.kernels == "brown":  # one rate: every hop, as a framed STFT
+        return 1 + n_samples // design.hop_length
     counts = []
     for _bins, power, hop in design.octaves():
         n = n_samples
@@ -292,7 +305,7 @@ def _frame_count(design: _Design, n_samples: int) -> int:
 def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
                     n_bins: int = 84, bins_per_octave: int = 12, tuning: float = 0.0,
                     filter_scale: float = 1.0, window="hann", gamma: float | None = 0.0,
-                    intervals="equal") -> int:
+                    intervals="equal", kernels: str = "librosa") -> int:
     """Frames of a CQT (``gamma=0``, the default) or VQT of ``n_samples`` samples.
 
     The count librosa's multirate transform gives, which :func:`cqt` and :func:`vqt` return
@@ -312,19 +325,27 @@ def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 5
     """
     n_samples = positive_int(n_samples, "n_samples", allow_zero=True)
     args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, 1,
-                      0.0, window, gamma, intervals)
+                      0.0, window, gamma, intervals, kernels)
     return _frame_count(_design(*args), n_samples)
 
 
-def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames):
+def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=None):
     """The complex response ``(..., n_frames, bins)`` of one octave (or all bins, 'direct').
 
     Frame t is centred on sample ``t * hop``; the signal is padded by half a kernel on the left
-    and on the right by enough for ``n_frames`` frames (at least half a kernel).
+    and on the right by enough for ``n_frames`` frames (at least half a kernel). ``basis``: the
+    caller's matrix instead of the design's (``direct_basis``, e.g. trainable).
     """
     half, hop, matrix = _octave_matrix(design_args, octave, algorithm)
-    W = _backend.place(_matrix, (design_args, octave, algorithm), xp=xp,
-                       device=_backend.device_of(y), dtype=y.dtype)
+    if basis is None:
+        W = _backend.place(_matrix, (design_args, octave, algorithm), xp=xp,
+                           device=_backend.device_of(y), dtype=y.dtype)
+    else:
+        W = _backend.like(basis, y, xp)
+        if tuple(W.shape) != matrix.shape:
+            raise ParameterError(f"direct_basis must have shape {matrix.shape} for these "
+                                 f"parameters (cqt_direct_basis builds it). Received: "
+                                 f"direct_basis of shape {tuple(W.shape)}")
     n_bins = matrix.shape[1] // 2
     right = max(half + 1, (n_frames - 1) * hop + half + 1 - y.shape[-1])
     padded = pad(y, half, right, mode=pad_mode, xp=xp)
@@ -363,8 +384,11 @@ def _interval_set(intervals, bins_per_octave):
     return tuple(float(r) for r in np.asarray(values, dtype=np.float64)), len(ratios)
 
 
+KERNELS = ("librosa", "brown")
+
+
 def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
-               sparsity, window, gamma, intervals="equal"):
+               sparsity, window, gamma, intervals="equal", kernels="librosa"):
     sr = positive_float(sr, "sr")
     hop_length = positive_int(hop_length, "hop_length")
     n_bins = positive_int(n_bins, "n_bins")
@@ -381,15 +405,16 @@ def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_sca
     spec = named(window)
     if spec is None:
         raise ParameterError(f"window must be a name or a (name, beta) tuple. Received: window={window!r}")
+    _checks.one_of(kernels, "kernels", KERNELS)
     return (sr, hop_length, fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
-            check_norm(norm), sparsity, spec, gamma, intervals)
+            check_norm(norm), sparsity, spec, gamma, intervals, kernels)
 
 
 def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
         gamma: float | None = None, bins_per_octave: int = 12, tuning: float = 0.0,
         filter_scale: float = 1.0, norm=1, sparsity: float = 0.0, window="hann",
         scale: bool = True, pad_mode: str = "constant", algorithm: str = "auto",
-        intervals="equal"):
+        intervals="equal", kernels: str = "librosa", direct_basis=None):
     """Variable-Q transform, librosa's definition: constant-Q bandwidths widened by ``gamma``
     Hz at low frequencies; ``gamma=0`` is the CQT.
 
@@ -439,6 +464,16 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         temperament (default), Pythagorean tuning, 3-, 5- or 7-limit just intonation of
         ``bins_per_octave`` ratios, or the given ratios (``bins_per_octave`` is then their
         count), repeated octave by octave above ``fmin``, as librosa.
+    kernels : {'librosa', 'brown'}
+        'librosa' (default): librosa's kernels (the relative bandwidth of each bin from its
+        neighbours' spacing, fractional lengths) and frame count. 'brown': Brown's (1991)
+        original design, nnAudio's ``CQT1992v2``: one ``Q = filter_scale / (2 ** (1 /
+        bins_per_octave) - 1)`` for every bin, whole-sample lengths ``ceil(Q sr / f_k)``, each
+        frame correlated with the conjugate kernel, ``1 + n // hop_length`` frames, and only the
+        top bin checked against Nyquist; 'direct' algorithm only.
+    direct_basis : array or None
+        For the 'direct' algorithm (then the default): the kernels as the real matrix
+        :func:`cqt_direct_basis` builds for the same parameters, e.g. a trainable one.
 
     Returns
     -------
@@ -460,15 +495,20 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         tuning = estimate_tuning(y, sr=sr, bins_per_octave=_interval_set(
             intervals, positive_int(bins_per_octave, "bins_per_octave"))[1])
     args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
-                      norm, sparsity, window, gamma, intervals)
+                      norm, sparsity, window, gamma, intervals, kernels)
     _checks.one_of(pad_mode, "pad_mode", PAD_MODES)
     _checks.one_of(algorithm, "algorithm", ALGORITHMS)
     design = _design(*args)
+    if kernels == "brown" or direct_basis is not None:
+        if algorithm == "multirate":
+            raise ParameterError("kernels='brown' and direct_basis are computed at one rate: "
+                                 "algorithm 'direct' (or 'auto'). Received: algorithm='multirate'")
+        algorithm = "direct"
     if algorithm == "auto":
         algorithm = min(("multirate", "direct"), key=lambda a: _flops(design, y.shape[-1], a))
     n_frames = _frame_count(design, y.shape[-1])
     if algorithm == "direct":
-        C = _octave(y, xp, args, 0, "direct", pad_mode, n_frames)
+        C = _octave(y, xp, args, 0, "direct", pad_mode, n_frames, direct_basis)
     else:
         parts, signal, power = [], y, design.octaves()[0][1]
         for _ in range(power):  # librosa's early downsampling
@@ -497,10 +537,11 @@ def _sqrt_lengths(args):
 def cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
         bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0, norm=1,
         sparsity: float = 0.0, window="hann", scale: bool = True, pad_mode: str = "constant",
-        algorithm: str = "auto"):
+        algorithm: str = "auto", kernels: str = "librosa", direct_basis=None):
     """Constant-Q transform, librosa's definition: :func:`vqt` with ``gamma=0``.
 
-    Parameters are :func:`vqt`'s. Returns a complex ``(..., n_bins, n_frames)`` array.
+    Parameters are :func:`vqt`'s (``kernels='brown'``: Brown's design, nnAudio's CQT1992v2).
+    Returns a complex ``(..., n_bins, n_frames)`` array.
 
     Examples
     --------
@@ -513,12 +554,13 @@ def cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     return vqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_bins, gamma=0.0,
                bins_per_octave=bins_per_octave, tuning=tuning, filter_scale=filter_scale,
                norm=norm, sparsity=sparsity, window=window, scale=scale, pad_mode=pad_mode,
-               algorithm=algorithm)
+               algorithm=algorithm, kernels=kernels, direct_basis=direct_basis)
 
 
 def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_octave: int = 12,
                    tuning: float = 0.0, filter_scale: float = 1.0, norm=1, window="hann",
-                   gamma: float = 0.0, intervals="equal", xp=None, device=None, dtype=None):
+                   gamma: float = 0.0, intervals="equal", kernels: str = "librosa", xp=None,
+                   device=None, dtype=None):
     """The CQT (or VQT) kernels at rate ``sr``, librosa's ``filters.wavelet``.
 
     Returns
@@ -531,12 +573,34 @@ def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_o
         The (fractional) kernel lengths in samples.
     """
     args = _validated(sr, 512, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm, 0.0,
-                      window, gamma, intervals)
+                      window, gamma, intervals, kernels)
     design = _design(*args)
     kernels, lengths = _kernels(design, design.sr, slice(None))
     if xp is None:
         return (kernels if dtype is None else kernels.astype(dtype)), lengths
     return xp.asarray(kernels, dtype=dtype, device=device), lengths
+
+
+def cqt_direct_basis(*, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
+                     bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0,
+                     norm=1, sparsity: float = 0.0, window="hann", gamma: float | None = 0.0,
+                     intervals="equal", kernels: str = "librosa", xp=None, device=None,
+                     dtype=None):
+    """The matrix that the 'direct' transform multiplies each frame by: ``frame @ basis`` is
+    ``[Re C | Im C]`` (before the ``scale`` division) for frames of ``2 half + 1`` samples
+    centred on the hops. Pass it back as ``vqt(..., direct_basis=basis)``, e.g. as a trainable
+    parameter (nnAudio's trainable CQT kernels). Parameters are :func:`vqt`'s (``gamma=0``:
+    the CQT).
+
+    Returns
+    -------
+    array, shape ``(2 half + 1, 2 n_bins)``; float64 NumPy unless ``xp`` / ``dtype`` say
+    otherwise. A fresh array.
+    """
+    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
+                      sparsity, window, gamma, intervals, kernels)
+    return _backend.place(_matrix, (args, 0, "direct"), xp=xp, device=device, dtype=dtype,
+                          cache=False)
 
 
 # --- pseudo-CQT ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from torch import nn
 import audiofront as af
 from .. import _checks, normalization
 from .._checks import ParameterError, one_of
+from ..framing import PAD_MODES
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
            "LogFrequencySpectrogram", "Gammatonegram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
@@ -278,34 +279,51 @@ class CQT(_Module):
     """Constant-Q (or, with ``gamma``, variable-Q) transform, :func:`audiofront.cqt`.
 
     ``(..., time) -> (..., n_bins, frames)``: complex, or ``|C| ** power`` with
-    ``output='magnitude'``. The kernels are built and cached by the core per device and dtype
-    (they are not learnable here, so the module holds no tensors of its own).
+    ``output='magnitude'``. The kernels are built and cached by the core per device and dtype;
+    ``trainable=True`` learns them instead (the 'direct' algorithm's matrix,
+    :func:`audiofront.cqt_direct_basis`, as the parameter ``direct_basis``: nnAudio's
+    trainable CQT). ``kernels='brown'`` is Brown's design (nnAudio's CQT1992v2).
     """
 
     def __init__(self, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
                  bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0,
                  norm=1, sparsity: float = 0.0, window="hann", scale: bool = True,
                  pad_mode: str = "constant", gamma: float = 0.0, algorithm: str = "auto",
-                 output: str = "complex", power: float = 1.0, layout: str = "freq_time"):
+                 kernels: str = "librosa", trainable: bool = False, output: str = "complex",
+                 power: float = 1.0, layout: str = "freq_time"):
         super().__init__(layout)
+        if trainable:
+            if algorithm == "multirate":
+                raise ParameterError("Trainable CQT kernels are the 'direct' algorithm's. "
+                                     "Received: algorithm='multirate'")
+            algorithm = "direct"
         self.config = {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
                        "bins_per_octave": bins_per_octave, "tuning": tuning,
                        "filter_scale": filter_scale, "norm": norm, "sparsity": sparsity,
                        "window": window, "scale": scale, "pad_mode": pad_mode, "gamma": gamma,
-                       "algorithm": algorithm}
+                       "algorithm": algorithm, "kernels": kernels}
         self.output = one_of(output, "output", ("complex", "magnitude"))
         self.power = _checks.positive_float(power, "power")
-        af.vqt(torch.zeros(4 * hop_length), **self.config)  # validate now, build the kernels
+        self.trainable = bool(trainable)
+        one_of(pad_mode, "pad_mode", PAD_MODES)  # then validate the rest, build the kernels:
+        af.vqt(torch.zeros(4 * hop_length), **{**self.config, "pad_mode": "constant"})
+        basis = None
+        if trainable:
+            design = {k: v for k, v in self.config.items()
+                      if k not in ("scale", "pad_mode", "algorithm")}
+            basis = af.cqt_direct_basis(**design, xp=XP, dtype=torch.float32)
+        self._constant("direct_basis", basis, trainable)
 
     @_in_float32
     def forward(self, x):
-        C = af.vqt(x, **self.config)
+        C = af.vqt(x, **self.config, direct_basis=self.direct_basis)
         if self.output == "magnitude":
             C = C.abs() if self.power == 1.0 else C.abs() ** self.power
         return self._out(C)
 
     def _config(self):
-        return {**self.config, "output": self.output, **super()._config()}
+        return {**self.config, "trainable": self.trainable, "output": self.output,
+                **super()._config()}
 
 
 class MFCC(_Module):

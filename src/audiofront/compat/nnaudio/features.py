@@ -18,9 +18,11 @@ from torch import nn
 import audiofront as af
 from ... import ParameterError
 from ...adapters import torch as adapters
+from ._constantq import CQT, CQT1992v2, CQT2010v2, VQT
 from ._translate import as_batch, complex_spectrum, formatted, grid, output_format
 
-__all__ = ["STFT", "iSTFT", "MelSpectrogram", "MFCC", "Gammatonegram", "Griffin_Lim"]
+__all__ = ["STFT", "iSTFT", "MelSpectrogram", "MFCC", "Gammatonegram", "Griffin_Lim", "CQT1992v2",
+           "CQT2010v2", "CQT", "VQT"]
 
 
 def _no_extras(kwargs, where):
