@@ -10,7 +10,8 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, positive_int
-from .constantq import fmin_hz, cqt
+from .constantq import cqt
+from .constantq_kernels import fmin_hz
 from .filterbanks import check_norm
 
 __all__ = ["chroma_cqt"]

@@ -16,7 +16,11 @@ ways, both in array-API code with no loop over frames or bins:
   applied as a block-Toeplitz matrix product, so it runs wherever the arrays live.
 
 Both return librosa's frame count (:func:`cqt_frame_count`), which depends on the octave
-schedule, not only on ``n // hop_length``.
+schedule, not only on ``n // hop_length``. ``kernels='brown'`` swaps in Brown's design (one Q
+for every bin, whole-sample lengths, the frame correlated with the conjugate kernel, ``1 + n //
+hop_length`` frames: nnAudio's CQT1992v2), 'direct' only; ``direct_basis`` takes the direct
+matrix from the caller (trainable kernels). The kernel design lives in
+:mod:`.constantq_kernels`.
 
 Host builders (kernels, their spectra, the decimation filter, the chroma map) are cached
 float64 NumPy, placed on the caller's namespace / device / dtype once.
@@ -30,208 +34,17 @@ import math
 import numpy as np
 
 from . import _backend, _checks
-from ._checks import ParameterError, positive_float, positive_int
-from .filterbanks import C1_HZ, check_norm, normalize_rows
-from .intervals import interval_frequencies, interval_ratios
+from . import constantq_kernels as kern
+from ._checks import ParameterError, positive_int
+from .constantq_kernels import cqt_frequencies  # public here too
 from .framing import PAD_MODES, pad
-from .notes import note_to_hz
 from .tuning import estimate_tuning
 from .spectral import as_complex, spectrogram_frames
-from .windows import named, window_host
 
 __all__ = ["cqt", "vqt", "cqt_frequencies", "cqt_filterbank", "cqt_direct_basis", "pseudo_cqt",
            "cqt_frame_count"]
 
 ALGORITHMS = ("auto", "direct", "multirate")
-
-# Equivalent noise bandwidths (in bins) librosa uses for its window names; other windows
-# (kaiser) get n * sum(w^2) / sum(w)^2 with n = 1000, as librosa computes them.
-_WINDOW_BANDWIDTH = {"hann": 1.50018310546875, "hamming": 1.3629455320350348,
-                     "blackman": 1.7269681554262326, "bartlett": 1.3334961334912805,
-                     "ones": 1.0}
-
-def fmin_hz(fmin) -> float:
-    """``fmin`` in Hz: None is C1, a note name is converted, a number checked > 0."""
-    if fmin is None:
-        return C1_HZ
-    if isinstance(fmin, str):
-        return note_to_hz(fmin)
-    return positive_float(fmin, "fmin")
-
-
-def cqt_frequencies(n_bins: int = 84, *, fmin=None, bins_per_octave: int = 12,
-                    tuning: float = 0.0) -> np.ndarray:
-    """Centre frequencies (Hz) of the CQT bins: ``fmin * 2 ** ((k + tuning) / bins_per_octave)``.
-
-    ``fmin`` is in Hz or a note name; default C1 (32.70 Hz). ``tuning`` is in fractions of a
-    bin. Returns a float64 NumPy array of ``n_bins`` values.
-    """
-    n_bins = positive_int(n_bins, "n_bins")
-    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
-    fmin = fmin_hz(fmin) * 2.0 ** (float(tuning) / bins_per_octave)
-    return fmin * 2.0 ** (np.arange(n_bins) / bins_per_octave)
-
-
-# --- kernels ---------------------------------------------------------------------------------
-
-def _alpha(freqs: np.ndarray, bins_per_octave: int) -> np.ndarray:
-    """Relative bandwidth of each bin from the local spacing of the frequencies (librosa's)."""
-    if len(freqs) == 1:
-        r = 2.0 ** (2.0 / bins_per_octave)
-        return np.array([(r - 1) / (r + 1)])
-    log_f = np.log2(freqs)
-    bpo = np.empty_like(freqs)
-    bpo[0] = 1 / (log_f[1] - log_f[0])
-    bpo[-1] = 1 / (log_f[-1] - log_f[-2])
-    bpo[1:-1] = 2 / (log_f[2:] - log_f[:-2])
-    return (2.0 ** (2 / bpo) - 1) / (2.0 ** (2 / bpo) + 1)
-
-
-def _bandwidth(name: str, beta: float) -> float:
-    if name in _WINDOW_BANDWIDTH:
-        return _WINDOW_BANDWIDTH[name]
-    w = window_host(name, 1000, True, beta)
-    return 1000 * np.sum(w ** 2) / np.sum(w) ** 2
-
-
-class _Design:
-    """Every number the transform needs, derived once from hashable parameters."""
-
-    def __init__(self, sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
-                 norm, sparsity, window, gamma, intervals="equal", kernels="librosa"):
-        self.args = (sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
-                     sparsity, window, gamma, intervals, kernels)
-        self.kernels = kernels
-        self.sr, self.hop_length = sr, hop_length
-        self.n_bins, self.bins_per_octave = n_bins, bins_per_octave
-        self.filter_scale, self.norm, self.sparsity = filter_scale, norm, sparsity
-        self.window, self.beta = window
-        if intervals == "equal":
-            self.freqs = cqt_frequencies(n_bins, fmin=fmin, bins_per_octave=bins_per_octave,
-                                         tuning=tuning)
-        else:  # a named set, or a tuple of ratios (bins_per_octave is then its length)
-            self.freqs = interval_frequencies(
-                n_bins, fmin=fmin * 2.0 ** (tuning / bins_per_octave), intervals=intervals,
-                bins_per_octave=bins_per_octave)
-        if kernels == "brown":  # one Q for every bin, from the spacing of the equal-tempered grid
-            self.alpha = np.full(n_bins, 2.0 ** (1.0 / bins_per_octave) - 1.0)
-        else:
-            self.alpha = _alpha(self.freqs, bins_per_octave)
-        self.gamma = self.alpha * 24.7 / 0.108 if gamma is None else np.full(n_bins, gamma)
-        self.Q = filter_scale / self.alpha
-        bw = _bandwidth(self.window, self.beta)
-        self.cutoff = float(np.max(self.freqs * (1 + 0.5 * bw / self.Q) + 0.5 * self.gamma))
-        if kernels == "brown":  # only the top bin must be below Nyquist (Brown's, nnAudio's)
-            self.cutoff = float(self.freqs[-1])
-        if self.cutoff > sr / 2:
-            raise ParameterError(
-                f"The top CQT filter reaches {self.cutoff:.1f} Hz, above the Nyquist frequency "
-                f"{sr / 2} Hz (top bin {self.freqs[-1]:.1f} Hz). Use fewer bins, a lower fmin or "
-                f"a higher sample rate. Received: fmin={self.freqs[0]:.3f}, n_bins={n_bins}, "
-                f"bins_per_octave={bins_per_octave}, sr={sr}"
-            )
-
-    def lengths(self, sr: float, bins=slice(None)) -> np.ndarray:
-        """Kernel lengths in samples at rate ``sr`` (whole samples, rounded up, for 'brown')."""
-        lengths = self.Q[bins] * sr / (self.freqs[bins] + self.gamma[bins] / self.alpha[bins])
-        return np.ceil(lengths) if self.kernels == "brown" else lengths
-
-    def octaves(self):
-        """librosa's schedule: [(bins, decimation exponent, hop)] from the top octave down,
-        after its early downsampling (while the hop stays even)."""
-        n_octaves = math.ceil(self.n_bins / self.bins_per_octave)
-        n_filters = min(self.bins_per_octave, self.n_bins)
-        twos = (self.hop_length & -self.hop_length).bit_length() - 1
-        early = max(0, math.ceil(math.log2(self.sr / 2 / self.cutoff)) - 1 - 1)
-        early = min(early, max(0, twos - n_octaves + 1))
-        out, power, hop = [], early, self.hop_length >> early
-        for i in range(n_octaves):
-            stop = self.n_bins - n_filters * i
-            out.append((slice(max(0, stop - n_filters), stop), power, hop))
-            if hop % 2 == 0:
-                hop //= 2
-                power += 1
-        return out
-
-
-@functools.lru_cache(maxsize=32)
-def _design(*args) -> _Design:
-    return _Design(*args)
-
-
-def _kernels(design: _Design, sr: float, bins, pad_to: int | None = None):
-    """The complex kernels (librosa's ``filters.wavelet``) of ``bins`` at rate ``sr``: each a
-    window times a complex exponential at the bin frequency, unit ``norm``, centred in a
-    power-of-two buffer (or ``pad_to`` samples)."""
-    lengths = design.lengths(sr, bins)
-    freqs = design.freqs[bins]
-    size = pad_to or int(2.0 ** math.ceil(math.log2(max(lengths))))
-    out = np.zeros((len(freqs), size), dtype=np.complex128)
-    for row, (length, f) in enumerate(zip(lengths, freqs, strict=True)):
-        t = np.arange(-length // 2, length // 2)
-        kernel = np.exp(2j * np.pi * f * t / sr) * window_host(design.window, len(t), True, design.beta)
-        if design.norm is not None:
-            kernel = normalize_rows(kernel[None, :], design.norm)[0]
-        left = (size - len(t)) // 2
-        out[row, left:left + len(t)] = kernel
-    return out, lengths
-
-
-def _sparsify(spectra: np.ndarray, quantile: float) -> np.ndarray:
-    """Zero each row's smallest magnitudes that together hold at most ``quantile`` of its L1
-    mass (librosa's ``sparsify_rows``)."""
-    if quantile <= 0:
-        return spectra
-    mag = np.abs(spectra)
-    order = np.argsort(mag, axis=1)
-    cumulative = np.cumsum(np.take_along_axis(mag, order, axis=1), axis=1)
-    cumulative /= np.sum(mag, axis=1, keepdims=True)
-    out = spectra.copy()
-    for row in range(len(out)):
-        drop = order[row, : np.searchsorted(cumulative[row], quantile)]
-        out[row, drop] = 0
-    return out
-
-
-@functools.lru_cache(maxsize=64)
-def _octave_matrix(design_args: tuple, octave: int, algorithm: str):
-    """(half, hop, matrix): the kernels of one octave (all bins for 'direct') as a real
-    ``(2 * half + 1, 2 * n_bins)`` matrix with ``frame @ matrix = [Re C | Im C]``.
-
-    The response of bin k at frame t is librosa's, evaluated exactly: the convolution
-    ``length_k * sum_j kernel_k[j] y[t * hop - j]`` (librosa multiplies the kernel's spectrum
-    with the frame's, which is this convolution, but keeps only the spectrum's non-negative
-    half). Frame t holds ``y[t * hop - half : t * hop + half + 1]``, so row m of the matrix is
-    the kernel at ``j = half - m``, scaled by ``length_k`` and by the decimation factor that
-    restores the amplitude of a decimated octave.
-    """
-    design = _design(*design_args)
-    if algorithm == "direct":
-        bins, power, hop = slice(None), 0, design.hop_length
-    else:
-        bins, power, hop = design.octaves()[octave]
-    kernels, lengths = _kernels(design, design.sr / 2 ** power, bins)
-    if design.sparsity > 0:  # librosa drops the smallest spectral values
-        spectra = _sparsify(np.fft.fft(kernels, axis=1), design.sparsity)
-        kernels = np.fft.ifft(spectra, axis=1)
-    centre = kernels.shape[1] // 2
-    used = np.flatnonzero(np.any(kernels != 0, axis=0))
-    half = int(max(centre - used[0], used[-1] - centre))
-    kernels = np.pad(kernels, ((0, 0), (0, max(0, centre + half + 1 - kernels.shape[1]))))
-    taps = kernels[:, centre - half:centre + half + 1]
-    # librosa convolves (row m <-> j = half - m); Brown's transform correlates with the
-    # conjugate kernel (row m <-> sample m - half of the frame), as nnAudio's CQT1992v2
-    taps = np.conj(taps) if design.kernels == "brown" else taps[:, ::-1]
-    taps = taps * (lengths[:, None] * 2.0 ** power)
-    matrix = np.concatenate([taps.real, taps.imag], axis=0).T
-    matrix = np.ascontiguousarray(matrix)
-    matrix.flags.writeable = False
-    return half, hop, matrix
-
-
-def _matrix(design_args, octave, algorithm):
-    return _octave_matrix(design_args, octave, algorithm)[2]
-
 
 # --- decimation ------------------------------------------------------------------------------
 
@@ -287,21 +100,6 @@ def _decimate(y, xp):
 
 # --- the transforms --------------------------------------------------------------------------
 
-def _frame_count(design: _Design, n_samples: int) -> int:
-    """librosa's frame count for ``design``: the fewest over its octaves, each ``1 + n_i //
-    hop_i`` for the octave's decimated length (``ceil`` at every halving) and hop. Both
-    algorithms return this many frames."""
-    if design.kernels == "brown":  # one rate: every hop, as a framed STFT
-        return 1 + n_samples // design.hop_length
-    counts = []
-    for _bins, power, hop in design.octaves():
-        n = n_samples
-        for _ in range(power):
-            n = (n + 1) // 2
-        counts.append(1 + n // hop)
-    return min(counts)
-
-
 def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 512, fmin=None,
                     n_bins: int = 84, bins_per_octave: int = 12, tuning: float = 0.0,
                     filter_scale: float = 1.0, window="hann", gamma: float | None = 0.0,
@@ -324,9 +122,9 @@ def cqt_frame_count(n_samples: int, /, *, sr: float = 22050, hop_length: int = 5
     44
     """
     n_samples = positive_int(n_samples, "n_samples", allow_zero=True)
-    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, 1,
+    args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, 1,
                       0.0, window, gamma, intervals, kernels)
-    return _frame_count(_design(*args), n_samples)
+    return kern.frame_count(kern.make_design(*args), n_samples)
 
 
 def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=None):
@@ -336,9 +134,9 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     and on the right by enough for ``n_frames`` frames (at least half a kernel). ``basis``: the
     caller's matrix instead of the design's (``direct_basis``, e.g. trainable).
     """
-    half, hop, matrix = _octave_matrix(design_args, octave, algorithm)
+    half, hop, matrix = kern.octave_matrix(design_args, octave, algorithm)
     if basis is None:
-        W = _backend.place(_matrix, (design_args, octave, algorithm), xp=xp,
+        W = _backend.place(kern.octave_basis, (design_args, octave, algorithm), xp=xp,
                            device=_backend.device_of(y), dtype=y.dtype)
     else:
         W = _backend.like(basis, y, xp)
@@ -358,56 +156,19 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     return _backend.map_frames(response, frames, xp)
 
 
-def _flops(design: _Design, n_samples: int, algorithm: str) -> float:
+def _flops(design: kern.Design, n_samples: int, algorithm: str) -> float:
     """Multiply-adds of the kernel products and the decimation, for ``algorithm='auto'``."""
     args = design.args
     if algorithm == "direct":
-        half, hop, matrix = _octave_matrix(args, 0, "direct")
+        half, hop, matrix = kern.octave_matrix(args, 0, "direct")
         return (1 + n_samples / hop) * (2 * half + 1) * matrix.shape[1]
     total = 0.0
     for i, (_bins, power, _hop) in enumerate(design.octaves()):
-        half, hop, matrix = _octave_matrix(args, i, "multirate")
+        half, hop, matrix = kern.octave_matrix(args, i, "multirate")
         total += (1 + n_samples / 2 ** power / hop) * (2 * half + 1) * matrix.shape[1]
         if power:
             total += n_samples / 2 ** power * 2 * _BLOCK  # the decimation that led here
     return total
-
-
-def _interval_set(intervals, bins_per_octave):
-    """``(intervals, bins_per_octave)`` hashable: a set name, or a tuple of the given ratios
-    (whose count is then the bins per octave, as librosa's vqt)."""
-    if isinstance(intervals, str):
-        interval_ratios(intervals, bins_per_octave)  # checks the name
-        return intervals, bins_per_octave
-    values = _backend.to_host(intervals) if hasattr(intervals, "shape") else intervals
-    ratios = interval_ratios(values)  # checks them: a 1-d array of ratios in [1, 2)
-    return tuple(float(r) for r in np.asarray(values, dtype=np.float64)), len(ratios)
-
-
-KERNELS = ("librosa", "brown")
-
-
-def _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
-               sparsity, window, gamma, intervals="equal", kernels="librosa"):
-    sr = positive_float(sr, "sr")
-    hop_length = positive_int(hop_length, "hop_length")
-    n_bins = positive_int(n_bins, "n_bins")
-    bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
-    intervals, bins_per_octave = _interval_set(intervals, bins_per_octave)
-    filter_scale = positive_float(filter_scale, "filter_scale")
-    sparsity = positive_float(sparsity, "sparsity", allow_zero=True)
-    if sparsity >= 1:
-        raise ParameterError(f"sparsity must be in [0, 1). Received: sparsity={sparsity}")
-    if gamma is not None:
-        gamma = positive_float(gamma, "gamma", allow_zero=True)
-    if isinstance(fmin, (int, float)) and not isinstance(fmin, bool) and fmin <= 0:
-        raise ParameterError(f"fmin must be > 0 Hz. Received: fmin={fmin}")
-    spec = named(window)
-    if spec is None:
-        raise ParameterError(f"window must be a name or a (name, beta) tuple. Received: window={window!r}")
-    _checks.one_of(kernels, "kernels", KERNELS)
-    return (sr, hop_length, fmin_hz(fmin), n_bins, bins_per_octave, float(tuning), filter_scale,
-            check_norm(norm), sparsity, spec, gamma, intervals, kernels)
 
 
 def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
@@ -492,13 +253,13 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     """
     xp, y = _checks.float_signal(y)
     if tuning is None:  # librosa's: estimated from the signal, at the set's bins per octave
-        tuning = estimate_tuning(y, sr=sr, bins_per_octave=_interval_set(
+        tuning = estimate_tuning(y, sr=sr, bins_per_octave=kern.interval_set(
             intervals, positive_int(bins_per_octave, "bins_per_octave"))[1])
-    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
+    args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
                       norm, sparsity, window, gamma, intervals, kernels)
     _checks.one_of(pad_mode, "pad_mode", PAD_MODES)
     _checks.one_of(algorithm, "algorithm", ALGORITHMS)
-    design = _design(*args)
+    design = kern.make_design(*args)
     if kernels == "brown" or direct_basis is not None:
         if algorithm == "multirate":
             raise ParameterError("kernels='brown' and direct_basis are computed at one rate: "
@@ -506,7 +267,7 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         algorithm = "direct"
     if algorithm == "auto":
         algorithm = min(("multirate", "direct"), key=lambda a: _flops(design, y.shape[-1], a))
-    n_frames = _frame_count(design, y.shape[-1])
+    n_frames = kern.frame_count(design, y.shape[-1])
     if algorithm == "direct":
         C = _octave(y, xp, args, 0, "direct", pad_mode, n_frames, direct_basis)
     else:
@@ -529,7 +290,7 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
 
 @functools.lru_cache(maxsize=32)
 def _sqrt_lengths(args):
-    out = np.sqrt(_design(*args).lengths(args[0]))
+    out = np.sqrt(kern.make_design(*args).lengths(args[0]))
     out.flags.writeable = False
     return out
 
@@ -572,10 +333,10 @@ def cqt_filterbank(*, sr: float = 22050, fmin=None, n_bins: int = 84, bins_per_o
     lengths : float64 NumPy array, shape ``(n_bins,)``
         The (fractional) kernel lengths in samples.
     """
-    args = _validated(sr, 512, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm, 0.0,
+    args = kern.validated(sr, 512, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm, 0.0,
                       window, gamma, intervals, kernels)
-    design = _design(*args)
-    kernels, lengths = _kernels(design, design.sr, slice(None))
+    design = kern.make_design(*args)
+    kernels, lengths = kern.kernel_bank(design, design.sr, slice(None))
     if xp is None:
         return (kernels if dtype is None else kernels.astype(dtype)), lengths
     return xp.asarray(kernels, dtype=dtype, device=device), lengths
@@ -597,9 +358,9 @@ def cqt_direct_basis(*, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     array, shape ``(2 half + 1, 2 n_bins)``; float64 NumPy unless ``xp`` / ``dtype`` say
     otherwise. A fresh array.
     """
-    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
+    args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
                       sparsity, window, gamma, intervals, kernels)
-    return _backend.place(_matrix, (args, 0, "direct"), xp=xp, device=device, dtype=dtype,
+    return _backend.place(kern.octave_basis, (args, 0, "direct"), xp=xp, device=device, dtype=dtype,
                           cache=False)
 
 
@@ -608,14 +369,14 @@ def cqt_direct_basis(*, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
 @functools.lru_cache(maxsize=32)
 def _pseudo_basis(args):
     """(n_fft, |kernel spectra| over the non-negative frequencies), librosa's pseudo-CQT."""
-    design = _design(*args)
-    kernels, lengths = _kernels(design, design.sr, slice(None))
+    design = kern.make_design(*args)
+    kernels, lengths = kern.kernel_bank(design, design.sr, slice(None))
     hop = design.hop_length
     n_fft = max(kernels.shape[1], 2 ** (1 + math.ceil(math.log2(hop))))
     if n_fft > kernels.shape[1]:
-        kernels, lengths = _kernels(design, design.sr, slice(None), pad_to=n_fft)
+        kernels, lengths = kern.kernel_bank(design, design.sr, slice(None), pad_to=n_fft)
     spectra = np.fft.fft(kernels * (lengths[:, None] / n_fft), axis=1)[:, :n_fft // 2 + 1]
-    basis = np.abs(_sparsify(spectra, design.sparsity))
+    basis = np.abs(kern.sparsify(spectra, design.sparsity))
     basis.flags.writeable = False
     return n_fft, basis
 
@@ -637,7 +398,7 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     xp, y = _checks.float_signal(y)
     if tuning is None:  # librosa's: estimated from the signal
         tuning = estimate_tuning(y, sr=sr, bins_per_octave=bins_per_octave)
-    args = _validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
+    args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
                       norm, sparsity, window, 0.0)
     n_fft, _ = _pseudo_basis(args)
     basis = _backend.place(_pseudo_matrix, (args,), xp=xp, device=_backend.device_of(y),
@@ -655,6 +416,6 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
 
 @functools.lru_cache(maxsize=32)
 def _pseudo_lengths(args, n_fft):
-    out = np.sqrt(_design(*args).lengths(args[0]) / n_fft)
+    out = np.sqrt(kern.make_design(*args).lengths(args[0]) / n_fft)
     out.flags.writeable = False
     return out
