@@ -154,6 +154,29 @@ def test_trainable_constants_learn_and_a_model_trains():
         assert not np.array_equal(as_numpy(w), b)
 
 
+def test_trainable_cqt_kernels_learn(audio):
+    """trainable_kernels: the direct basis as a weight, equal to the core's transform before
+    training and moved by one step."""
+    cqt = afk.CQT(sr=16000, fmin=110.0, n_bins=24, hop_length=256, trainable_kernels=True,
+                  output="magnitude", data_format="channels_first")
+    x = audio[:, :, :8000]
+    expected = np.abs(af.cqt(x, sr=16000, fmin=110.0, n_bins=24, hop_length=256,
+                             algorithm="direct"))  # trainable kernels are the direct ones
+    tolerance_check(as_numpy(cqt(x)), expected, 1e-5, "trainable CQT before training")
+    assert [w.name for w in cqt.trainable_weights] == ["direct_basis"]
+    before = as_numpy(cqt.direct_basis).copy()
+    model = keras.Sequential([keras.Input((2, 8000)), cqt, keras.layers.Flatten(),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(1e-2), loss="mse")
+    model.fit(x, np.ones((len(x), 1), np.float32), epochs=1, verbose=0)
+    assert not np.array_equal(as_numpy(cqt.direct_basis), before)
+    brown = afk.CQT(sr=16000, fmin=110.0, n_bins=24, hop_length=256, kernels="brown",
+                    pad_mode="reflect", data_format="channels_first")
+    tolerance_check(as_numpy(brown(x)), af.cqt(x, sr=16000, fmin=110.0, n_bins=24,
+                                              hop_length=256, kernels="brown",
+                                              pad_mode="reflect"), 1e-5, "brown")
+
+
 def test_trainable_pcen_learns_one_value_per_band_under_fit():
     rng = np.random.default_rng(1)
     x = (rng.uniform(0, 1, (16, 12, 20, 1)) * np.linspace(1, 50, 12)[:, None, None]).astype(
@@ -181,6 +204,8 @@ def _chains():
                                                 afk.AmplitudeToDB()]),
         "log-frequency": ((None, 1), [afk.LogFrequencySpectrogram(n_fft=1024, fmin=60.0)]),
         "CQT": ((None, 2), [afk.CQT(fmin=110.0, n_bins=36, output="magnitude")]),
+        "trainable CQT": ((None, 2), [afk.CQT(fmin=110.0, n_bins=24, trainable_kernels=True,
+                                              output="magnitude")]),
         "MFCC": ((None, 2), [afk.MFCC(n_mfcc=13, n_fft=512, n_mels=40)]),
         "frames and mu-law": ((None, 2), [afk.MuLawEncoding(), afk.MuLawDecoding(),
                                           afk.Frame(frame_length=400, hop_length=160)]),

@@ -23,8 +23,8 @@ import numpy as np
 
 import audiofront as af
 from .. import _checks, normalization
-from .._checks import one_of
-from ..framing import frame_count
+from .._checks import ParameterError, one_of
+from ..framing import PAD_MODES, frame_count
 from ._keras import (AudioLayer, Augmentation, ComplexSTFT, Elementwise, FilteredLayer, Layer,
                      STFTLayer, SpectralLayer, additive_noise, channels_last, in_core_layout,
                      spec_augment, value, weight, xp)
@@ -206,25 +206,44 @@ class InverseSTFT(Layer):
 class CQT(_Formatted, AudioLayer):
     """Constant-Q (or, with ``gamma``, variable-Q) transform, :func:`audiofront.cqt`:
     ``(batch, time, ch) -> (batch, n_bins, frames, ch)``, complex, or ``|C| ** power`` with
-    ``output='magnitude'``. The kernels are built and cached by the core."""
+    ``output='magnitude'``. The kernels are built and cached by the core; with
+    ``trainable_kernels=True`` the layer learns them (the 'direct' algorithm's matrix,
+    :func:`audiofront.cqt_direct_basis`, as the weight ``direct_basis``). ``kernels='brown'``
+    is Brown's design (nnAudio's CQT1992v2)."""
 
     def __init__(self, *, sr=22050, hop_length=512, fmin=None, n_bins=84, bins_per_octave=12,
                  tuning=0.0, filter_scale=1.0, norm=1, sparsity=0.0, window="hann", scale=True,
-                 pad_mode="constant", gamma=0.0, algorithm="auto", output="complex", power=1.0,
-                 **kwargs):
+                 pad_mode="constant", gamma=0.0, algorithm="auto", kernels="librosa",
+                 trainable_kernels=False, output="complex", power=1.0, **kwargs):
         super().__init__(**kwargs)
+        if trainable_kernels:
+            if algorithm == "multirate":
+                raise ParameterError("Trainable CQT kernels are the 'direct' algorithm's. "
+                                     "Received: algorithm='multirate'")
+            algorithm = "direct"
         self.cqt_config = {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
                            "bins_per_octave": bins_per_octave, "tuning": tuning,
                            "filter_scale": filter_scale, "norm": norm, "sparsity": sparsity,
                            "window": window, "scale": scale, "pad_mode": pad_mode,
-                           "gamma": gamma, "algorithm": algorithm}
+                           "gamma": gamma, "algorithm": algorithm, "kernels": kernels}
+        self.trainable_kernels = bool(trainable_kernels)
         self.output_kind = one_of(output, "output", ("complex", "magnitude"))  # Keras has .output
         self.power = _checks.positive_float(power, "power")
-        af.vqt(np.zeros(4 * hop_length, np.float32), **self.cqt_config)  # validate now
+        af.vqt(np.zeros(4 * hop_length, np.float32),  # validate now
+               **{**self.cqt_config, "pad_mode": "constant"})
+        one_of(pad_mode, "pad_mode", PAD_MODES)
+
+    def build(self, input_shape):
+        self.direct_basis = None
+        if self.trainable_kernels:
+            design = {k: v for k, v in self.cqt_config.items()
+                      if k not in ("scale", "pad_mode", "algorithm")}
+            self.direct_basis = weight(self, "direct_basis", af.cqt_direct_basis(**design), True)
 
     def call(self, x):
         namespace = xp()
-        C = af.vqt(self._audio(x, namespace), **self.cqt_config)
+        C = af.vqt(self._audio(x, namespace), **self.cqt_config,
+                   direct_basis=value(self.direct_basis))
         if self.output_kind == "magnitude":
             C = namespace.abs(C) if self.power == 1.0 else namespace.abs(C) ** self.power
         return self._spectra(C, namespace)
@@ -235,7 +254,10 @@ class CQT(_Formatted, AudioLayer):
         def frames(n):
             return af.cqt_frame_count(n, sr=config["sr"], hop_length=config["hop_length"],
                                       fmin=config["fmin"], n_bins=config["n_bins"],
-                                      bins_per_octave=config["bins_per_octave"])
+                                      bins_per_octave=config["bins_per_octave"],
+                                      filter_scale=config["filter_scale"],
+                                      window=config["window"], gamma=config["gamma"],
+                                      kernels=config["kernels"])
 
         return self._shape(input_shape, config["n_bins"], frames)
 
@@ -244,8 +266,8 @@ class CQT(_Formatted, AudioLayer):
         return keras.KerasTensor(self.compute_output_shape(x.shape), dtype=dtype)
 
     def _config(self):
-        return {**self.cqt_config, "output": self.output_kind, "power": self.power,
-                **super()._config()}
+        return {**self.cqt_config, "trainable_kernels": self.trainable_kernels,
+                "output": self.output_kind, "power": self.power, **super()._config()}
 
 
 @register
