@@ -98,8 +98,10 @@ def test_mfcc_errors():
 
 
 def test_basis_shape_errors():
-    with pytest.raises(af.ParameterError, match="dft_basis"):
-        af.stft(Y, n_fft=512, method="dft", dft_basis=np.zeros((512, 10)))
+    # (n_fft, 2 * n_freqs) for any n_freqs is a basis (a DFT at other frequencies)
+    for shape in [(512, 7), (500, 514), (512,)]:
+        with pytest.raises(af.ParameterError, match="dft_basis must have shape"):
+            af.stft(Y, n_fft=512, method="dft", dft_basis=np.zeros(shape))
     with pytest.raises(af.ParameterError, match="filterbank"):
         af.melspectrogram(Y, n_fft=512, mel_basis=np.zeros((40, 100)))
     with pytest.raises(af.ParameterError, match="window array"):

@@ -6,6 +6,7 @@ librosa's parameters, defaults and numbers. Importing audiofront imports no arra
 """
 
 from ._checks import ParameterError
+from .periodicity import cfp, cfp_frequencies
 from .chroma import chroma_cqt
 from .constantq import (cqt, cqt_direct_basis, cqt_filterbank, cqt_frame_count, cqt_frequencies,
                         pseudo_cqt, vqt)
@@ -44,7 +45,7 @@ __all__ = [
     "mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand",
     "cqt", "vqt", "cqt_frequencies", "interval_frequencies", "pythagorean_intervals",
     "plimit_intervals", "cqt_frame_count", "cqt_filterbank", "cqt_direct_basis", "chroma_cqt",
-    "pseudo_cqt",
+    "pseudo_cqt", "cfp", "cfp_frequencies",
     "note_to_hz", "note_to_midi", "midi_to_hz", "hz_to_midi", "midi_to_note", "hz_to_note",
     "estimate_tuning", "pitch_tuning", "piptrack",
     "pcen", "pcen_smoothing_coefficient", "lcn", "standardize",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 
 import array_api_compat
 import torch
@@ -28,7 +29,7 @@ from .._checks import ParameterError, one_of
 from ..framing import PAD_MODES
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
-           "LogFrequencySpectrogram", "Gammatonegram", "CQT", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
+           "LogFrequencySpectrogram", "Gammatonegram", "CQT", "CFP", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
            "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment",
            "PCEN", "LCN", "Standardize"]
 
@@ -324,6 +325,34 @@ class CQT(_Module):
     def _config(self):
         return {**self.config, "trainable": self.trainable, "output": self.output,
                 **super()._config()}
+
+
+class CFP(_Module):
+    """Combined frequency and periodicity, :func:`audiofront.cfp`: ``(..., time) -> (...,
+    n_bands, frames)``, or with ``return_all=True`` the tuple ``(Z, tfrL0, tfrLF, tfrLQ)``.
+    The constants are the core's (cached per device and dtype)."""
+
+    def __init__(self, *, sr: float = 16000, hop_length: int = 320, window_size: int = 2049,
+                 freq_resolution: float = 2.0, fc: float = 80.0, tc: float = 0.001,
+                 g=(0.24, 0.6, 1.0), bins_per_octave: int = 48, pad_mode: str = "constant",
+                 return_all: bool = False, layout: str = "freq_time"):
+        super().__init__(layout)
+        self.config = {"sr": sr, "hop_length": hop_length, "window_size": window_size,
+                       "freq_resolution": freq_resolution, "fc": fc, "tc": tc,
+                       "g": tuple(float(v) for v in g), "bins_per_octave": bins_per_octave,
+                       "pad_mode": pad_mode}
+        self.return_all = bool(return_all)
+        with warnings.catch_warnings():  # validate now (a short signal: n_fft is long)
+            warnings.simplefilter("ignore", UserWarning)
+            af.cfp(torch.zeros(hop_length), **{**self.config, "pad_mode": "constant"})
+
+    @_in_float32
+    def forward(self, x):
+        out = tuple(self._out(part) for part in af.cfp(x, **self.config))
+        return out if self.return_all else out[0]
+
+    def _config(self):
+        return {**self.config, "return_all": self.return_all, **super()._config()}
 
 
 class MFCC(_Module):

@@ -22,7 +22,7 @@ from ._constantq import CQT, CQT1992v2, CQT2010v2, VQT
 from ._translate import as_batch, complex_spectrum, formatted, grid, output_format
 
 __all__ = ["STFT", "iSTFT", "MelSpectrogram", "MFCC", "Gammatonegram", "Griffin_Lim", "CQT1992v2",
-           "CQT2010v2", "CQT", "VQT"]
+           "CQT2010v2", "CQT", "VQT", "CFP", "Combined_Frequency_Periodicity"]
 
 
 def _no_extras(kwargs, where):
@@ -190,3 +190,31 @@ class Griffin_Lim(nn.Module):  # noqa: N801 (nnAudio's name)
             raise ParameterError(f"Griffin_Lim takes (batch, freq_bins, frames) magnitudes. "
                                  f"Received: shape {tuple(S.shape)}")
         return af.griffinlim(S, init="random", **self.config)
+
+
+class Combined_Frequency_Periodicity(nn.Module):  # noqa: N801 (nnAudio's name)
+    """nnAudio's CFP with its parts: ``forward(x) -> (Z, tfrL0, tfrLF, tfrLQ)``, each
+    ``(batch, n_bands, frames - 2)`` (nnAudio drops the first and last frames here), from
+    :func:`audiofront.cfp` (``fr`` is ``freq_resolution``, ``fs`` the sample rate,
+    ``NumPerOct`` the bands per octave). The representation is ill-conditioned at zero (a
+    power 0.24 of the spectrum, then of its cepstrum): float32 results differ from float64,
+    and so from nnAudio's, by up to about 1e-2 of the maximum; in float64 they are nnAudio's."""
+
+
+    def __init__(self, fr=2, fs=16000, hop_length=320, window_size=2049, fc=80, tc=1 / 1000,
+                 g=[0.24, 0.6, 1], NumPerOct=48):  # noqa: B006 (nnAudio's default)
+        super().__init__()
+        self.cfp = adapters.CFP(sr=fs, hop_length=hop_length, window_size=window_size,
+                                freq_resolution=fr, fc=fc, tc=tc, g=g,
+                                bins_per_octave=NumPerOct, return_all=True)
+
+    def forward(self, x):
+        parts = self.cfp(as_batch(x))
+        return tuple(p[..., 1:-1] for p in parts)
+
+
+class CFP(Combined_Frequency_Periodicity):
+    """nnAudio's ``CFP``: ``forward(x) -> Z``, ``(batch, n_bands, frames)`` (every frame)."""
+
+    def forward(self, x):
+        return self.cfp(as_batch(x))[0]
