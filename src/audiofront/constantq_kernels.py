@@ -20,7 +20,7 @@ from .windows import named, window_host
 from . import _backend
 
 __all__ = ["fmin_hz", "cqt_frequencies", "Design", "make_design", "kernel_bank", "sparsify",
-           "octave_matrix", "octave_basis", "frame_count", "interval_set", "validated", "KERNELS"]
+           "octave_matrix", "octave_basis", "tap_plan", "tap_group", "frame_count", "interval_set", "validated", "KERNELS"]
 
 # Equivalent noise bandwidths (in bins) librosa uses for its window names; other windows
 # (kaiser) get n * sum(w^2) / sum(w)^2 with n = 1000, as librosa computes them.
@@ -205,6 +205,37 @@ def octave_matrix(design_args: tuple, octave: int, algorithm: str):
     matrix = np.ascontiguousarray(matrix)
     matrix.flags.writeable = False
     return half, hop, matrix
+
+
+@functools.lru_cache(maxsize=64)
+def tap_plan(design_args: tuple, octave: int, algorithm: str):
+    """Where the kernels of :func:`octave_matrix` are non-zero, by groups of bins: ``((b0, b1,
+    lo, hi), ...)``, the taps of bins ``b0 .. b1`` lying in rows ``lo .. hi``. Kernel lengths
+    fall with frequency (a factor of two an octave), so one group per octave multiplies about
+    a seventh of the dense matrix for a CQT from C1. None when the groups would cover more than
+    half of it."""
+    design = make_design(*design_args)
+    matrix = octave_matrix(design_args, octave, algorithm)[2]
+    n_bins = matrix.shape[1] // 2
+    used = (matrix[:, :n_bins] != 0) | (matrix[:, n_bins:] != 0)
+    group = min(design.bins_per_octave, n_bins)
+    plan, cost = [], 0
+    for b0 in range(0, n_bins, group):
+        b1 = min(n_bins, b0 + group)
+        rows = np.flatnonzero(used[:, b0:b1].any(axis=1))
+        lo, hi = (int(rows[0]), int(rows[-1]) + 1) if len(rows) else (0, 1)
+        plan.append((b0, b1, lo, hi))
+        cost += (hi - lo) * (b1 - b0)
+    return tuple(plan) if cost <= 0.5 * matrix.shape[0] * n_bins else None
+
+
+def tap_group(design_args, octave, algorithm, index):
+    """The ``index``-th group of :func:`tap_plan` as one contiguous real matrix ``(hi - lo,
+    2 (b1 - b0))``: ``[Re | Im]`` columns of its bins, its rows only."""
+    b0, b1, lo, hi = tap_plan(design_args, octave, algorithm)[index]
+    matrix = octave_matrix(design_args, octave, algorithm)[2]
+    n_bins = matrix.shape[1] // 2
+    return np.concatenate([matrix[lo:hi, b0:b1], matrix[lo:hi, n_bins + b0:n_bins + b1]], axis=1)
 
 
 def octave_basis(design_args, octave, algorithm):
