@@ -59,6 +59,8 @@ def rng():
     return np.random.default_rng(20261121)
 
 
-# tests/peer holds runners of peers' own suites and a stand-in nnAudio package for them; it is
-# not part of this suite (collecting it would put the stand-in before the real nnAudio).
-collect_ignore = ["peer"]
+# Scripts, not tests: tests/peer runs peers' own suites with a stand-in nnAudio package
+# (collecting it would put the stand-in before the real nnAudio), and tests/reference writes
+# the fixtures (make_kapre02.py switches this process to the legacy tf.keras when imported,
+# which broke kapre 0.4's getters in the same session; the tests run it in a subprocess).
+collect_ignore = ["peer", "reference"]
