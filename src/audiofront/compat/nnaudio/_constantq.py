@@ -13,7 +13,7 @@ from torch import nn
 import audiofront as af
 from ... import ParameterError
 from ...adapters import torch as adapters
-from ._translate import as_batch, formatted, output_format
+from ._translate import as_batch, checked_format, formatted
 
 NORMALIZATIONS = ("librosa", "convolutional", "wrap")
 
@@ -34,7 +34,7 @@ class _BrownCQT(nn.Module):
 
     def _build(self, *, sr, hop_length, fmin, fmax, n_bins, bins_per_octave, filter_scale, norm,
                window, pad_mode, gamma, trainable, fmt):
-        self.output_format = output_format(fmt)
+        self.output_format = checked_format(fmt)
         self.trainable = bool(trainable)
         n_bins = _n_bins(fmin, fmax, n_bins, bins_per_octave)
         design = dict(sr=sr, fmin=fmin, n_bins=n_bins, bins_per_octave=bins_per_octave,

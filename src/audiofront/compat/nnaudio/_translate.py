@@ -24,7 +24,7 @@ def as_batch(x):
                          f"Received: shape {tuple(x.shape)}")
 
 
-def output_format(value):
+def checked_format(value):
     if value not in OUTPUT_FORMATS:
         raise ParameterError(f"output_format must be one of {OUTPUT_FORMATS}. "
                              f"Received: output_format={value!r}")
@@ -35,7 +35,7 @@ def formatted(S, fmt, *, trainable):
     """A complex ``(batch, freq, frames)`` STFT in nnAudio's ``output_format``: 'Magnitude'
     (``sqrt(re^2 + im^2)``, plus 1e-8 inside the root when trainable, as nnAudio, so that its
     gradient at 0 is finite), 'Complex' (``(..., 2)``: real, imaginary) or 'Phase' (radians)."""
-    output_format(fmt)
+    checked_format(fmt)
     if fmt == "Complex":
         return torch.stack((S.real, S.imag), -1)
     if fmt == "Phase":

@@ -19,7 +19,7 @@ import audiofront as af
 from ... import ParameterError
 from ...adapters import torch as adapters
 from ._constantq import CQT, CQT1992v2, CQT2010v2, VQT
-from ._translate import as_batch, complex_spectrum, formatted, grid, output_format
+from ._translate import as_batch, checked_format, complex_spectrum, formatted, grid
 
 __all__ = ["STFT", "iSTFT", "MelSpectrogram", "MFCC", "Gammatonegram", "Griffin_Lim", "CQT1992v2",
            "CQT2010v2", "CQT", "VQT", "CFP", "Combined_Frequency_Periodicity"]
@@ -52,7 +52,7 @@ class STFT(nn.Module):
         super().__init__()
         win_length = n_fft if win_length is None else win_length
         hop_length = win_length // 4 if hop_length is None else hop_length
-        self.output_format = globals()["output_format"](output_format)
+        self.output_format = checked_format(output_format)
         self.trainable, self.n_fft = bool(trainable), n_fft
         frequencies = grid(freq_scale, freq_bins, fmin, fmax, sr)
         self.stft = adapters.STFT(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
