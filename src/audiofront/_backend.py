@@ -91,11 +91,15 @@ def dtype_kind(xp, dtype) -> str:
 
 
 def to_host(x) -> np.ndarray:
-    """A NumPy array holding ``x`` (an array of any namespace, on any device): for the
-    data-dependent host steps (a histogram, a median of a selection)."""
+    """A NumPy array holding ``x`` (an array of any namespace, on any device, or numbers and
+    lists): for the data-dependent host steps (a histogram, a median of a selection) and for
+    host constants built from a caller's values."""
     if isinstance(x, np.ndarray):
         return x
-    name = library(array_namespace(x))
+    try:
+        name = library(array_namespace(x))
+    except TypeError:  # not an array: a number, a list, a tuple
+        return np.asarray(x)
     if name == "torch":
         return x.detach().cpu().numpy()
     if name == "cupy":

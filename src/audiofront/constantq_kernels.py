@@ -14,10 +14,9 @@ import numpy as np
 from . import _checks
 from ._checks import ParameterError, positive_float, positive_int
 from .filterbanks import C1_HZ, check_norm, normalize_rows
-from .intervals import interval_frequencies, interval_ratios
+from .intervals import given_ratios, interval_frequencies, interval_ratios
 from .notes import note_to_hz
 from .windows import named, window_host
-from . import _backend
 
 __all__ = ["fmin_hz", "cqt_frequencies", "Design", "make_design", "kernel_bank", "sparsify",
            "octave_matrix", "octave_basis", "tap_plan", "tap_group", "frame_count", "interval_set", "validated", "KERNELS"]
@@ -263,9 +262,8 @@ def interval_set(intervals, bins_per_octave):
     if isinstance(intervals, str):
         interval_ratios(intervals, bins_per_octave)  # checks the name
         return intervals, bins_per_octave
-    values = _backend.to_host(intervals) if hasattr(intervals, "shape") else intervals
-    ratios = interval_ratios(values)  # checks them: a 1-d array of ratios in [1, 2)
-    return tuple(float(r) for r in np.asarray(values, dtype=np.float64)), len(ratios)
+    ratios = given_ratios(intervals)
+    return tuple(ratios.tolist()), len(ratios)
 
 
 KERNELS = ("librosa", "brown")

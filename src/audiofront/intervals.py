@@ -19,6 +19,7 @@ import functools
 
 import numpy as np
 
+from . import _backend
 from ._checks import ParameterError, positive_int
 
 __all__ = ["interval_frequencies", "pythagorean_intervals", "plimit_intervals", "INTERVAL_SETS"]
@@ -175,14 +176,20 @@ def interval_ratios(intervals, bins_per_octave: int = 12, tuning: float = 0.0,
         if intervals == "pythagorean":
             return pythagorean_intervals(bins_per_octave=n, sort=sort)
         return plimit_intervals(primes=_PRIMES[intervals], bins_per_octave=n, sort=sort)
+    return np.sort(given_ratios(intervals))
+
+
+def given_ratios(intervals) -> np.ndarray:
+    """A caller's ratios (an array of any namespace, or a list), checked to be a 1-d array
+    of values in ``[1, 2)``, as float64 NumPy in the caller's order."""
     try:
-        ratios = np.asarray(intervals, dtype=np.float64)
+        ratios = np.asarray(_backend.to_host(intervals), dtype=np.float64)
     except (TypeError, ValueError):
         ratios = np.zeros((0, 0))
     if ratios.ndim != 1 or ratios.size == 0 or not np.all((ratios >= 1) & (ratios < 2)):
         raise ParameterError(f"intervals must be a name or a 1-d array of ratios in [1, 2). "
                              f"Received: intervals={intervals!r}")
-    return np.sort(ratios)
+    return ratios
 
 
 def interval_frequencies(n_bins: int, *, fmin, intervals, bins_per_octave: int = 12,
@@ -222,8 +229,7 @@ def interval_frequencies(n_bins: int, *, fmin, intervals, bins_per_octave: int =
     if isinstance(intervals, str):
         ratios = interval_ratios(intervals, bins_per_octave, tuning, sort)
     else:
-        ratios = np.asarray(intervals, dtype=np.float64)
-        interval_ratios(ratios)  # checked; kept in the caller's order
+        ratios = given_ratios(intervals)  # kept in the caller's order
     n_octaves = -(-n_bins // len(ratios))
     out = np.outer(2.0 ** np.arange(n_octaves), ratios).ravel()[:n_bins]
     return float(fmin) * (np.sort(out) if sort else out)

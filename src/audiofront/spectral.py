@@ -89,8 +89,7 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
 def _cycles(frequencies, sr) -> tuple:
     """Frequencies (Hz) as a hashable tuple of cycles per sample, checked."""
     sr = positive_float(sr, "sr")
-    f = np.asarray(_backend.to_host(frequencies) if hasattr(frequencies, "shape") else frequencies,
-                   dtype=np.float64)
+    f = np.asarray(_backend.to_host(frequencies), dtype=np.float64)
     if f.ndim != 1 or f.size == 0 or not np.all((f >= 0) & (f <= sr / 2)):
         raise ParameterError(
             f"frequencies must be a 1-d array of Hz in [0, sr / 2 = {sr / 2}]. Received: "

@@ -96,8 +96,7 @@ def pitch_tuning(frequencies, /, *, resolution: float = 0.01, bins_per_octave: i
     librosa's warning and 0.0. Returns a float (a NumPy float64, as librosa)."""
     resolution = positive_float(resolution, "resolution")
     bins_per_octave = positive_int(bins_per_octave, "bins_per_octave")
-    f = np.asarray(_backend.to_host(frequencies) if _is_array(frequencies) else frequencies,
-                   dtype=np.float64).reshape(-1)
+    f = np.asarray(_backend.to_host(frequencies), dtype=np.float64).reshape(-1)
     f = f[f > 0]
     if not f.size:
         warnings.warn("Trying to estimate tuning from empty frequency set.", UserWarning,
@@ -133,11 +132,3 @@ def estimate_tuning(y=None, /, *, S=None, sr: float = 22050, n_fft: int = 2048,
     floor = np.median(magnitudes[voiced]) if voiced.any() else 0.0
     return pitch_tuning(pitches[(magnitudes >= floor) & voiced], resolution=resolution,
                         bins_per_octave=bins_per_octave)
-
-
-def _is_array(x) -> bool:
-    try:
-        _backend.array_namespace(x)
-    except TypeError:
-        return False
-    return True
