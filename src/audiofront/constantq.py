@@ -379,6 +379,24 @@ def cqt_direct_basis(*, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
                           cache=False)
 
 
+def module_config(config: dict, *, trainable: bool) -> tuple[dict, dict | None]:
+    """For the adapters' CQT modules: ``config`` (:func:`vqt`'s keyword arguments) checked
+    now, with algorithm 'direct' when the kernels are ``trainable``, and the keyword
+    arguments of :func:`cqt_direct_basis` for the kernels to learn (None unless trainable).
+    The host kernels are built here, once."""
+    if trainable:
+        if config.get("algorithm", "auto") == "multirate":
+            raise ParameterError("Trainable CQT kernels are the 'direct' algorithm's. "
+                                 "Received: algorithm='multirate'")
+        config = {**config, "algorithm": "direct"}
+    _checks.one_of(config.get("pad_mode", "constant"), "pad_mode", PAD_MODES)
+    hop = positive_int(config.get("hop_length", 512), "hop_length")
+    vqt(np.zeros(4 * hop, np.float32), **{**config, "pad_mode": "constant"})  # short: no reflect
+    if not trainable:
+        return config, None
+    return config, {k: v for k, v in config.items() if k not in ("scale", "pad_mode", "algorithm")}
+
+
 # --- pseudo-CQT ----------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=32)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import warnings
-
 import functools
+import warnings
 
 import numpy as np
 
@@ -151,7 +150,7 @@ def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
         if basis.ndim != 2 or basis.shape[0] != n_fft or basis.shape[1] % 2 or not basis.shape[1]:
             raise ParameterError(
                 f"dft_basis must have shape (n_fft, 2 * n_freqs) with n_fft={n_fft} (e.g. "
-                f"{(n_fft, n_fft // 2 * 2 + 2)} for the FFT bins). Received: dft_basis of shape "
+                f"{(n_fft, 2 * (n_fft // 2 + 1))} for the FFT bins). Received: dft_basis of shape "
                 f"{tuple(basis.shape)}"
             )
         return basis

@@ -23,8 +23,9 @@ import numpy as np
 
 import audiofront as af
 from .. import _checks, normalization
-from .._checks import ParameterError, one_of
-from ..framing import PAD_MODES, frame_count
+from .._checks import one_of
+from ..constantq import module_config
+from ..framing import frame_count
 from ._keras import (AudioLayer, Augmentation, ComplexSTFT, Elementwise, FilteredLayer, Layer,
                      STFTLayer, SpectralLayer, additive_noise, channels_last, in_core_layout,
                      spec_augment, value, weight, xp)
@@ -216,29 +217,21 @@ class CQT(_Formatted, AudioLayer):
                  pad_mode="constant", gamma=0.0, algorithm="auto", kernels="librosa",
                  trainable_kernels=False, output="complex", power=1.0, **kwargs):
         super().__init__(**kwargs)
-        if trainable_kernels:
-            if algorithm == "multirate":
-                raise ParameterError("Trainable CQT kernels are the 'direct' algorithm's. "
-                                     "Received: algorithm='multirate'")
-            algorithm = "direct"
-        self.cqt_config = {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
-                           "bins_per_octave": bins_per_octave, "tuning": tuning,
-                           "filter_scale": filter_scale, "norm": norm, "sparsity": sparsity,
-                           "window": window, "scale": scale, "pad_mode": pad_mode,
-                           "gamma": gamma, "algorithm": algorithm, "kernels": kernels}
+        self.cqt_config, self._design = module_config(
+            {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
+             "bins_per_octave": bins_per_octave, "tuning": tuning, "filter_scale": filter_scale,
+             "norm": norm, "sparsity": sparsity, "window": window, "scale": scale,
+             "pad_mode": pad_mode, "gamma": gamma, "algorithm": algorithm, "kernels": kernels},
+            trainable=trainable_kernels)
         self.trainable_kernels = bool(trainable_kernels)
         self.output_kind = one_of(output, "output", ("complex", "magnitude"))  # Keras has .output
         self.power = _checks.positive_float(power, "power")
-        af.vqt(np.zeros(4 * hop_length, np.float32),  # validate now
-               **{**self.cqt_config, "pad_mode": "constant"})
-        one_of(pad_mode, "pad_mode", PAD_MODES)
 
     def build(self, input_shape):
         self.direct_basis = None
-        if self.trainable_kernels:
-            design = {k: v for k, v in self.cqt_config.items()
-                      if k not in ("scale", "pad_mode", "algorithm")}
-            self.direct_basis = weight(self, "direct_basis", af.cqt_direct_basis(**design), True)
+        if self._design is not None:
+            self.direct_basis = weight(self, "direct_basis",
+                                       af.cqt_direct_basis(**self._design), True)
 
     def call(self, x):
         namespace = xp()

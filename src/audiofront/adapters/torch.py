@@ -26,11 +26,12 @@ from torch import nn
 import audiofront as af
 from .. import _checks, normalization
 from .._checks import ParameterError, one_of
+from ..constantq import module_config
 from ..framing import PAD_MODES
 
 __all__ = ["Frame", "STFT", "InverseSTFT", "Spectrogram", "MelSpectrogram",
-           "LogFrequencySpectrogram", "Gammatonegram", "CQT", "CFP", "MFCC", "Delta", "PowerToDB", "AmplitudeToDB",
-           "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment",
+           "LogFrequencySpectrogram", "Gammatonegram", "CQT", "CFP", "MFCC", "Delta", "PowerToDB",
+           "AmplitudeToDB", "MuLawEncoding", "MuLawDecoding", "ApplyFilterbank", "AdditiveNoise", "SpecAugment",
            "PCEN", "LCN", "Standardize"]
 
 XP = array_api_compat.array_namespace(torch.empty(0))
@@ -104,7 +105,6 @@ class _STFTModule(_Module):
             basis = af.dft_basis(n_fft=n_fft, win_length=win_length, window=window,
                                  frequencies=frequencies, sr=sr, xp=XP, dtype=torch.float32)
         self._constant("dft_basis", basis, trainable)
-        self.n_freqs = n_fft // 2 + 1 if frequencies is None else basis.shape[1] // 2
 
     def _stft_kwargs(self) -> dict:
         return {"n_fft": self.n_fft, "hop_length": self.hop_length, "win_length": self.win_length,
@@ -293,26 +293,17 @@ class CQT(_Module):
                  kernels: str = "librosa", trainable: bool = False, output: str = "complex",
                  power: float = 1.0, layout: str = "freq_time"):
         super().__init__(layout)
-        if trainable:
-            if algorithm == "multirate":
-                raise ParameterError("Trainable CQT kernels are the 'direct' algorithm's. "
-                                     "Received: algorithm='multirate'")
-            algorithm = "direct"
-        self.config = {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
-                       "bins_per_octave": bins_per_octave, "tuning": tuning,
-                       "filter_scale": filter_scale, "norm": norm, "sparsity": sparsity,
-                       "window": window, "scale": scale, "pad_mode": pad_mode, "gamma": gamma,
-                       "algorithm": algorithm, "kernels": kernels}
+        self.config, design = module_config(
+            {"sr": sr, "hop_length": hop_length, "fmin": fmin, "n_bins": n_bins,
+             "bins_per_octave": bins_per_octave, "tuning": tuning, "filter_scale": filter_scale,
+             "norm": norm, "sparsity": sparsity, "window": window, "scale": scale,
+             "pad_mode": pad_mode, "gamma": gamma, "algorithm": algorithm, "kernels": kernels},
+            trainable=trainable)
         self.output = one_of(output, "output", ("complex", "magnitude"))
         self.power = _checks.positive_float(power, "power")
         self.trainable = bool(trainable)
-        one_of(pad_mode, "pad_mode", PAD_MODES)  # then validate the rest, build the kernels:
-        af.vqt(torch.zeros(4 * hop_length), **{**self.config, "pad_mode": "constant"})
-        basis = None
-        if trainable:
-            design = {k: v for k, v in self.config.items()
-                      if k not in ("scale", "pad_mode", "algorithm")}
-            basis = af.cqt_direct_basis(**design, xp=XP, dtype=torch.float32)
+        basis = None if design is None else af.cqt_direct_basis(**design, xp=XP,
+                                                                dtype=torch.float32)
         self._constant("direct_basis", basis, trainable)
 
     @_in_float32
@@ -342,7 +333,8 @@ class CFP(_Module):
                        "g": tuple(float(v) for v in g), "bins_per_octave": bins_per_octave,
                        "pad_mode": pad_mode}
         self.return_all = bool(return_all)
-        with warnings.catch_warnings():  # validate now (a short signal: n_fft is long)
+        one_of(pad_mode, "pad_mode", PAD_MODES)  # then the rest, on a short signal:
+        with warnings.catch_warnings():  # n_fft is far longer, which warns
             warnings.simplefilter("ignore", UserWarning)
             af.cfp(torch.zeros(hop_length), **{**self.config, "pad_mode": "constant"})
 
