@@ -52,15 +52,15 @@ def cfp_frequencies(*, fc: float = 80.0, tc: float = 0.001,
     return centres[centres < stop]
 
 
-def _triangles(axis_hz, centres, columns):
+def _triangles(axis_hz, centres, spans):
     """``(len(centres) - 1, len(axis_hz))``: row i (1 .. len - 2) the triangle rising from
     ``centres[i - 1]`` to 1 at ``centres[i]`` and falling to ``centres[i + 1]``, sampled at
-    the points of ``axis_hz`` strictly inside it, among ``columns(i)`` (the points that can
-    be)."""
+    the points of ``axis_hz`` strictly inside it, among the indices ``spans[i]`` (``(start,
+    stop)``: the points that can be)."""
     out = np.zeros((len(centres) - 1, len(axis_hz)))
     for i in range(1, len(centres) - 1):
         lo, mid, hi = centres[i - 1], centres[i], centres[i + 1]
-        cols = columns(i)
+        cols = np.arange(*spans[i])
         f = axis_hz[cols]
         rising = (f > lo) & (f < mid)
         falling = (f > mid) & (f < hi)
@@ -69,31 +69,32 @@ def _triangles(axis_hz, centres, columns):
     return out
 
 
+def _kept(sr, fr, fc, tc):
+    """How many frequency bins (up to ``1 / tc``) and quefrency bins (up to ``sr / fc``) the
+    log-frequency maps take."""
+    return int(round((1 / tc) / fr) + 1), int(round(sr / fc) + 1)
+
+
 @functools.lru_cache(maxsize=8)
 def _maps(sr, fr, fc, tc, bins_per_octave):
     """(frequency map, quefrency map), the two log-frequency matrices (float64)."""
     n_fft = int(sr / fr)
-    freq_idx, quef_idx = int(round((1 / tc) / fr) + 1), int(round(sr / fc) + 1)
+    freq_idx, quef_idx = _kept(sr, fr, fc, tc)
     centres = cfp_frequencies(fc=fc, tc=tc, bins_per_octave=bins_per_octave)
     freqs = (sr * np.linspace(0, 0.5, n_fft // 2, endpoint=True))[:freq_idx]
-
-    def freq_columns(i):
-        lo, hi = int(round(centres[i - 1] / fr)), int(round(centres[i + 1] / fr) + 1)
-        return np.arange(lo, hi)
-
-    frequency = _triangles(freqs, centres, freq_columns)
-    for i in range(1, len(centres) - 1):  # a band narrower than one bin takes that bin
-        lo, hi = int(round(centres[i - 1] / fr)), int(round(centres[i + 1] / fr) + 1)
+    rows = range(1, len(centres) - 1)
+    spans = {i: (int(round(centres[i - 1] / fr)), int(round(centres[i + 1] / fr) + 1))
+             for i in rows}
+    frequency = _triangles(freqs, centres, spans)
+    for i, (lo, hi) in spans.items():  # a band narrower than one bin takes that bin
         if lo >= hi - 1:
             frequency[i] = 0
             frequency[i, lo] = 1
     with np.errstate(divide="ignore"):
         quef_hz = 1.0 / (np.arange(quef_idx) / sr)  # quefrency 0 is infinitely high: unused
-
-    def quef_columns(i):
-        return np.arange(int(round(sr / centres[i + 1])), int(round(sr / centres[i - 1]) + 1))
-
-    quefrency = _triangles(quef_hz, centres, quef_columns)
+    spans = {i: (int(round(sr / centres[i + 1])), int(round(sr / centres[i - 1]) + 1))
+             for i in rows}
+    quefrency = _triangles(quef_hz, centres, spans)
     for m in (frequency, quefrency):
         m.flags.writeable = False
     return frequency, quefrency
@@ -203,7 +204,7 @@ def cfp(y, /, *, sr: float = 16000, hop_length: int = 320, window_size: int = 20
             ceps = layer
         else:
             spec = layer
-    freq_idx, quef_idx = int(round((1 / tc) / fr) + 1), int(round(sr / fc) + 1)
+    freq_idx, quef_idx = _kept(sr, fr, fc, tc)
     where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     F = _backend.place(_frequency_map, args, **where)
     Q = _backend.place(_quefrency_map, args, **where)
