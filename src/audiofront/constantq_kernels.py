@@ -96,10 +96,11 @@ class Design:
             self.alpha = _alpha(self.freqs, bins_per_octave)
         self.gamma = self.alpha * 24.7 / 0.108 if gamma is None else np.full(n_bins, gamma)
         self.Q = filter_scale / self.alpha
-        bw = _bandwidth(self.window, self.beta)
-        self.cutoff = float(np.max(self.freqs * (1 + 0.5 * bw / self.Q) + 0.5 * self.gamma))
         if kernels == "brown":  # only the top bin must be below Nyquist (Brown's, nnAudio's)
             self.cutoff = float(self.freqs[-1])
+        else:  # the top filter's band edge
+            bw = _bandwidth(self.window, self.beta)
+            self.cutoff = float(np.max(self.freqs * (1 + 0.5 * bw / self.Q) + 0.5 * self.gamma))
         if self.cutoff > sr / 2:
             raise ParameterError(
                 f"The top CQT filter reaches {self.cutoff:.1f} Hz, above the Nyquist frequency "
