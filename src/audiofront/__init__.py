@@ -27,6 +27,7 @@ from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
 from .spectral import dft_basis, istft, magnitude, magphase, phase, spectrogram, stft
 from .tuning import estimate_tuning, piptrack, pitch_tuning
 from .windows import get_window
+from . import streaming
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,111 @@
+"""Audio in, frames out: the streaming form of the STFT-based features."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .. import _backend, _checks, features, spectral
+from .._checks import ParameterError
+from ._state import Spec, State, empty_like, register_pytree
+
+@dataclasses.dataclass(frozen=True)
+class Framed(Spec):
+    """The streaming form of an STFT-based offline function (``stft``, ``melspectrogram`` ...):
+    the samples not yet framed are the state; each step frames what is complete and hands it to
+    the offline function with ``center=False``, and ``flush`` adds the offline end padding."""
+
+    function: str
+    params: tuple
+
+    def __post_init__(self):
+        p = dict(self.params)
+        n_fft, hop, _ = _checks.hop_and_window(p["n_fft"], p["hop_length"], p["win_length"])
+        if p["center"] and p["pad_mode"] != "constant":
+            raise ParameterError(
+                f"A stream can pad its start with zeros only (pad_mode='constant'): "
+                f"pad_mode={p['pad_mode']!r} mirrors or repeats samples from the signal's ends, "
+                f"which a stream has only once it is over. Use pad_mode='constant' or "
+                f"center=False. Received: pad_mode={p['pad_mode']!r}")
+        object.__setattr__(self, "_n_fft", n_fft)
+        object.__setattr__(self, "_hop", hop)
+        object.__setattr__(self, "_lead", n_fft // 2 if p["center"] else 0)
+        # one frame of silence checks every parameter with the offline function's errors and
+        # gives the number of bins of the output
+        probe = self._apply(np.zeros(n_fft), {})
+        object.__setattr__(self, "_bins", probe.shape[-2])
+
+    @property
+    def latency(self) -> int:
+        """Samples past a frame's time stamp (its centre with ``center=True``, else its first
+        sample) before it is emitted: ``n_fft - n_fft // 2`` centred (``n_fft // 2`` for even
+        ``n_fft``), ``n_fft`` otherwise."""
+        return self._n_fft - self._lead
+
+    @property
+    def prime_length(self) -> int:
+        """Samples after which every chunk of ``m * hop_length`` samples gives ``m`` frames
+        and leaves the state's shape unchanged (no frame is complete before)."""
+        return (-(-self.latency // self._hop) - 1) * self._hop
+
+    @property
+    def hop_length(self) -> int:
+        return self._hop
+
+    def _apply(self, x, constants):
+        fn = OFFLINE[self.function]
+        return fn(x, **dict(self.params, center=False), **constants)
+
+    def _n_bins(self, constants) -> int:
+        if "mel_basis" in constants or "log_basis" in constants:
+            return (constants.get("mel_basis") if "mel_basis" in constants
+                    else constants["log_basis"]).shape[0]
+        if "dft_basis" in constants and self.function in ("stft", "spectrogram"):
+            return constants["dft_basis"].shape[1] // 2
+        return self._bins
+
+    def _out_dtype(self, x):
+        xp = _backend.array_namespace(x)
+        return _backend.complex_dtype(xp, x.dtype) if self.function == "stft" else x.dtype
+
+    def output_like(self, like, /):
+        return empty_like(like, self._bins, self._out_dtype(like))
+
+    def init(self, like, /) -> State:
+        xp, like = _checks.float_signal(like, "like")
+        register_pytree()
+        shape = tuple(like.shape[:-1]) + (self._lead,)
+        return State(self, (xp.zeros(shape, dtype=like.dtype, device=_backend.device_of(like)),))
+
+    def _frames(self, x, constants):
+        """Every complete frame of ``x`` and the samples left for the next one."""
+        k = max(0, (x.shape[-1] - self._n_fft) // self._hop + 1)
+        if k == 0:
+            out = empty_like(x, self._n_bins(constants), self._out_dtype(x))
+        else:
+            out = self._apply(x[..., :(k - 1) * self._hop + self._n_fft], constants)
+        return out, x[..., k * self._hop:]
+
+    def step(self, state, chunk, /, **constants):
+        """``(frames, state)``: the frames ``chunk`` completes, ``(..., bins, k)`` with
+        ``k >= 0``, and the state after it."""
+        xp, chunk, (buffer,) = self._checked(state, chunk)
+        out, rest = self._frames(xp.concat([buffer, chunk], axis=-1), constants)
+        return out, State(self, (rest,))
+
+    def flush(self, state, /, **constants):
+        """The last frames: those the offline call's end padding (``center=True``) completes;
+        none with ``center=False``, where the offline call keeps whole frames only."""
+        (buffer,) = self._own(state)
+        xp = _backend.array_namespace(buffer)
+        if self._lead:
+            buffer = _backend.pad_constant(
+                buffer, [(0, 0)] * (buffer.ndim - 1) + [(0, self._lead)], xp)
+        return self._frames(buffer, constants)[0]
+
+
+OFFLINE = {"stft": spectral.stft, "spectrogram": spectral.spectrogram,
+           "melspectrogram": features.melspectrogram,
+           "log_frequency_spectrogram": features.log_frequency_spectrogram,
+           "mfcc": features.mfcc}
