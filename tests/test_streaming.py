@@ -285,3 +285,79 @@ def test_a_chunk_on_another_device_is_named():
     other = xs.asarray(np.zeros(10), device=xs.Device("device1"))
     with pytest.raises(af.ParameterError, match="state's device.*Received: device"):
         spec.step(state, other)
+
+
+# --- the torch modules with external state, and their ONNX export ----------------------------
+
+def _torch_stream(module, y, edges):
+    state, parts = module.init_state(y[..., :0]), []
+    for a, b in zip(edges[:-1], edges[1:]):
+        frames, state = module(y[..., a:b], state)
+        parts.append(frames)
+    parts.append(module.flush(state))
+    return parts
+
+
+@pytest.mark.parametrize("name,params", [
+    ("MelSpectrogram", dict(sr=16000, n_fft=400, hop_length=160, n_mels=40)),
+    ("Spectrogram", dict(n_fft=256, hop_length=100, power=1.0, method="dft")),
+    ("LogFrequencySpectrogram", dict(sr=16000, n_fft=1024, hop_length=256, n_bins=48, fmin=100.0)),
+])
+def test_torch_stream_modules_equal_their_offline_modules(name, params):
+    torch = optional("torch")
+    from audiofront.adapters import torch as aft
+    from audiofront.adapters.torch import streaming as aft_streaming
+
+    y = torch.from_numpy(_signal(9000, dtype=np.float32))
+    offline = getattr(aft, name)(**params)
+    stream = getattr(aft_streaming, name)(**params, then=[streaming.delta(width=5)])
+    expected = af.delta(offline(y), width=5).numpy()
+    for sizes in ([1, 159, 400], [320]):
+        out = torch.cat(_torch_stream(stream, y, _cut(9000, sizes)), -1)
+        tolerance_check(out.numpy(), expected, 1e-6, f"{name} {sizes}")
+    timefreq = getattr(aft_streaming, name)(**params, layout="time_freq")
+    out = torch.cat(_torch_stream(timefreq, y, _cut(9000, [700])), -2)
+    tolerance_check(out.numpy(), offline(y).transpose(-1, -2).numpy(), 1e-6, "time_freq")
+
+
+def test_trainable_stream_module_learns_and_moves_with_its_tensors():
+    torch = optional("torch")
+    from audiofront.adapters.torch.streaming import MelSpectrogram
+
+    m = MelSpectrogram(sr=16000, n_fft=256, hop_length=128, n_mels=16, method="dft",
+                       trainable_stft=True, trainable_filterbank=True)
+    assert {n for n, _ in m.named_parameters()} == {"module.dft_basis", "module.mel_basis"}
+    y = torch.from_numpy(_signal(2000, dtype=np.float32))
+    frames, state = m(y, m.init_state(y[..., :0]))
+    frames.sum().backward()
+    assert m.module.mel_basis.grad is not None and m.module.dft_basis.grad.abs().sum() > 0
+    m = m.double()  # the tensors follow; a float32 stream now needs a float64 state
+    with pytest.raises(af.ParameterError, match="dtype"):
+        m(y.double(), state)
+
+
+def test_exported_onnx_stream_runs_chunk_by_chunk_like_the_offline_mel(tmp_path):
+    torch = optional("torch")
+    ort = optional("onnxruntime")
+    optional("onnxscript")
+    from audiofront.adapters.torch.streaming import MelSpectrogram
+
+    mel = dict(sr=16000, n_fft=400, hop_length=160, n_mels=40)
+    m = MelSpectrogram(**mel, method="dft", then=[streaming.power_to_db()]).eval()
+    y = torch.from_numpy(_signal(16000, dtype=np.float32))
+    expected = af.power_to_db(af.melspectrogram(y.numpy(), **mel), top_db=None)
+    # the graph has the fixed shapes of a primed stream: prime it, then export one 20 ms step
+    head, state = m(y[..., :m.prime_length], m.init_state(y[..., :0]))
+    chunk = 320
+    path = tmp_path / "stream.onnx"
+    torch.onnx.export(m, (y[..., :chunk], state), str(path), input_names=["chunk", "buffer"],
+                      output_names=["frames", "buffer_out"], dynamo=True)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    parts, at, buffer = [head.numpy()], m.prime_length, state[0].numpy()
+    while at + chunk <= 16000:
+        frames, buffer = session.run(None, {"chunk": y[..., at:at + chunk].numpy(), "buffer": buffer})
+        parts.append(frames)
+        at += chunk
+    frames, state = m(y[..., at:], (torch.from_numpy(buffer),))  # the rest, and the end
+    parts += [frames.numpy(), m.flush(state).numpy()]
+    tolerance_check(np.concatenate(parts, -1), expected, 1e-5, "onnx stream")

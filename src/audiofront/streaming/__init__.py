@@ -145,6 +145,20 @@ class Chain(Spec):
         first, hop = self.specs[0], getattr(self.specs[0], "hop_length", 1)
         return first.prime_length + hop * sum(s.prime_length for s in self.specs[1:])
 
+    @property
+    def n_arrays(self) -> int:
+        return sum(s.n_arrays for s in self.specs)
+
+    def unflat(self, arrays, /) -> State:
+        arrays, parts = tuple(arrays), []
+        if len(arrays) != self.n_arrays:
+            raise ParameterError(f"This chain's state holds {self.n_arrays} arrays. Received: "
+                                 f"{len(arrays)}")
+        for spec in self.specs:
+            parts.append(spec.unflat(arrays[:spec.n_arrays]))
+            arrays = arrays[spec.n_arrays:]
+        return State(self, tuple(parts))
+
     def output_like(self, like, /):
         for spec in self.specs:
             like = spec.output_like(like)
@@ -166,11 +180,14 @@ class Chain(Spec):
     def flush(self, state, /, **constants):
         states, out = self._own(state), None
         for i, spec in enumerate(self.specs):
-            if i == 0:
-                out = spec.flush(states[0], **constants)
-                continue
-            head, last = spec.step(states[i], out)
-            out = _backend.array_namespace(head).concat([head, spec.flush(last)], axis=-1)
+            parts, own = [], states[i]
+            if out is not None:  # what the earlier stages flushed goes through this one first
+                head, own = spec.step(own, out)
+                parts.append(head)
+            last = spec.flush(own, **(constants if i == 0 else {}))
+            parts += [] if last is None else [last]
+            out = (None if not parts else parts[0] if len(parts) == 1
+                   else _backend.array_namespace(parts[0]).concat(parts, axis=-1))
         return out
 
 

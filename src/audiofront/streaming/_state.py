@@ -24,6 +24,12 @@ class State:
     def __reduce__(self):
         return State, (self.spec, self.arrays)
 
+    def flat(self) -> tuple:
+        """The arrays of this state (and of a chain's stages, in order), as one flat tuple:
+        the inputs and outputs of an exported model. :meth:`Spec.unflat` undoes it."""
+        return tuple(a for part in self.arrays
+                     for a in (part.flat() if isinstance(part, State) else (part,)))
+
     def __repr__(self):
         shapes = ", ".join(repr(getattr(a, "shape", a)) for a in self.arrays)
         return f"State({type(self.spec).__name__}, [{shapes}])"
@@ -67,10 +73,23 @@ class Spec:
     def init(self, like, /) -> State:
         raise NotImplementedError
 
+    def unflat(self, arrays, /) -> State:
+        """The state whose :meth:`State.flat` is ``arrays`` (an exported model's state
+        outputs, say)."""
+        arrays = tuple(arrays)
+        if len(arrays) != self.n_arrays:
+            raise ParameterError(f"This spec's state holds {self.n_arrays} arrays. Received: "
+                                 f"{len(arrays)}")
+        return State(self, arrays)
+
+    #: How many arrays :meth:`State.flat` gives for this spec's state.
+    n_arrays = 1
+
     def step(self, state, chunk, /, **constants):
         raise NotImplementedError
 
     def flush(self, state, /, **constants):
+        """The frames held back for the end (None for a spec that holds none back)."""
         raise NotImplementedError
 
     def output_like(self, like, /):
