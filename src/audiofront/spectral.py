@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import warnings
 
 import numpy as np
@@ -193,7 +194,7 @@ def apply_bands(P, filterbank, xp, band_plan=None):
     only the non-zero blocks of the filterbank; the result is the same.
     """
     check_filterbank(filterbank, P.shape[-1])
-    if band_plan is None or not _backend.prefers_block_sparse(xp):
+    if band_plan is None or not _backend.prefers_block_sparse(xp, math.prod(P.shape[:-1])):
         return _backend.matmul_last(P, xp.matrix_transpose(filterbank), xp)
     parts = [_backend.matmul_last(P[..., lo:hi], xp.matrix_transpose(filterbank[start:stop, lo:hi]), xp)
              for start, stop, lo, hi in band_plan]

@@ -1,0 +1,106 @@
+"""Streaming beside offline: the same log-mel features of a batch, computed whole and in 20 ms
+chunks, on NumPy and torch; and the latency of one 10 ms step of a single stream.
+
+    python benchmarks/streaming.py [--rounds 7] [--no-write]   # rewrites its section
+
+The batch is 16 clips x 10 s at 16 kHz, float32; the features are a keyword-spotting front
+end (n_fft 400, hop 160, 80 mels, power_to_db with ref=1 and no floor). A streamed run is
+``init``, 500 ``step`` calls of 320 samples and ``flush``; the rows of a table come from one
+interleaved run. The per-step latency is timed for one stream of one channel, torch on one
+thread (torch.set_num_threads(1)); NumPy's FFT of the one frame a step completes runs on one
+worker anyway.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _harness import report, time_all, versions  # noqa: E402
+
+import audiofront as af  # noqa: E402
+from audiofront import streaming  # noqa: E402
+
+SR, SECONDS, BATCH = 16000, 10, 16
+MEL = dict(sr=SR, n_fft=400, hop_length=160, n_mels=80)
+CHUNK, STEP = SR // 50, SR // 100  # 20 ms, 10 ms
+
+
+def offline(y):
+    return af.power_to_db(af.melspectrogram(y, **MEL), top_db=None)
+
+
+SPEC = streaming.chain(streaming.melspectrogram(**MEL), streaming.power_to_db())
+
+
+def streamed(y, concat):
+    state, parts = SPEC.init(y[..., :0]), []
+    for at in range(0, y.shape[-1], CHUNK):
+        frames, state = SPEC.step(state, y[..., at:at + CHUNK])
+        parts.append(frames)
+    parts.append(SPEC.flush(state))
+    return concat(parts)
+
+
+def step_latency(y, repeats=2000):
+    """Median seconds of one 10 ms step of a primed single stream."""
+    _, state = SPEC.step(SPEC.init(y[..., :0]), y[..., :SPEC.prime_length])
+    chunk = y[..., SPEC.prime_length:SPEC.prime_length + STEP]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        SPEC.step(state, chunk)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    y = np.random.default_rng(0).standard_normal((BATCH, SR * SECONDS)).astype(np.float32)
+    impls = {"NumPy": {"offline": lambda: offline(y),
+                       "streamed": lambda: streamed(y, lambda p: np.concatenate(p, -1))}}
+    try:
+        import torch
+
+        yt = torch.from_numpy(y)
+        impls["torch"] = {"offline": lambda: offline(yt),
+                          "streamed": lambda: streamed(yt, lambda p: torch.cat(p, -1))}
+    except ImportError:
+        print("torch skipped: not installed", file=sys.stderr)
+    np.testing.assert_allclose(impls["NumPy"]["streamed"](), offline(y), rtol=0, atol=1e-4)
+    med = time_all(impls, args.rounds, "cpu")
+    lines = [f"Batch {BATCH} x {SECONDS} s at {SR} Hz, float32: log-mel (n_fft 400, hop 160, 80 "
+             f"mels), offline and in {1000 * CHUNK // SR} ms chunks ({SR * SECONDS // CHUNK} "
+             f"steps); median (and best) of {args.rounds} shuffled rounds; "
+             f"{versions('numpy', 'torch')}; {os.cpu_count()} cores.", "",
+             "| backend | offline ms | streamed ms (best) | streamed / offline |",
+             "|---|---:|---:|---:|"]
+    for backend in impls:
+        off, on = med[(backend, "offline")], med[(backend, "streamed")]
+        lines.append(f"| {backend} | {off[0] * 1e3:.1f} | {on[0] * 1e3:.1f} ({on[1] * 1e3:.1f}) | "
+                     f"{on[0] / off[0]:.2f}x |")
+    lines.append("")
+    # one thread, one stream, one 10 ms step
+    single = y[:1]
+    latency = {"NumPy": step_latency(single)}
+    if "torch" in impls:
+        torch.set_num_threads(1)
+        latency["torch"] = step_latency(torch.from_numpy(single))
+    lines += [f"One {1000 * STEP // SR} ms step ({STEP} samples) of one primed mono stream, "
+                  f"one thread, median of 2000:", "",
+              "| backend | step us | x real time |", "|---|---:|---:|"]
+    for backend, seconds in latency.items():
+        lines.append(f"| {backend} | {seconds * 1e6:.0f} | {STEP / SR / seconds:,.0f} |")
+    report("Streaming (cpu)", lines, write=not args.no_write)
+
+
+if __name__ == "__main__":
+    main()
