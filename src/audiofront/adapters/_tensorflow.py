@@ -135,6 +135,14 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None):
     return tf.searchsorted(x1, x2, side=side, out_type=tf.int64)
 
 
+def zeros(shape, *, dtype=None, device=None):
+    return tf.zeros(shape, dtype=dtype or tf.float32)
+
+
+def full(shape, fill_value, *, dtype=None, device=None):
+    return tf.fill(shape, tf.constant(fill_value, dtype=dtype or tf.float32))
+
+
 def zeros_like(x, /, *, dtype=None, device=None):
     return tf.zeros_like(x, dtype=dtype)
 

@@ -22,11 +22,11 @@ import keras
 import numpy as np
 
 import audiofront as af
-from .. import _checks, normalization
-from .._checks import one_of
-from ..constantq import module_config
-from ..framing import frame_count
-from ._keras import (AudioLayer, Augmentation, ComplexSTFT, Elementwise, FilteredLayer, Layer,
+from ... import _checks, normalization
+from ..._checks import one_of
+from ...constantq import module_config
+from ...framing import frame_count
+from .._keras import (AudioLayer, Augmentation, ComplexSTFT, Elementwise, FilteredLayer, Layer,
                      STFTLayer, SpectralLayer, additive_noise, channels_last, in_core_layout,
                      spec_augment, value, weight, xp)
 
