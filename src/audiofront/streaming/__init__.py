@@ -49,10 +49,10 @@ from .. import _backend, features, normalization, scaling, spectral
 from .._checks import ParameterError
 from ._frames import Decibels, Delta, Pcen
 from ._framed import Framed
-from ._state import CONSTANTS, Spec, State, frozen, no_whole_signal
+from ._state import CONSTANTS, HoldsSpec, Spec, State, frozen, no_whole_signal
 
 __all__ = ["stft", "spectrogram", "melspectrogram", "log_frequency_spectrogram", "mfcc",
-           "power_to_db", "amplitude_to_db", "delta", "pcen", "chain", "State", "Spec"]
+           "power_to_db", "amplitude_to_db", "delta", "pcen", "chain", "State", "Spec", "HoldsSpec"]
 
 
 def _signature_of(*functions, drop=(), overrides=None):

@@ -155,3 +155,17 @@ def no_whole_signal(params, what):
         raise ParameterError(
             f"{what} cannot use a top_db floor in a stream: it is relative to the whole "
             f"signal's maximum. Pass top_db=None. Received: top_db={params['top_db']!r}")
+
+
+class HoldsSpec:
+    """Mixed into the adapters' streaming modules and layers, which hold a spec as ``spec``."""
+
+    @property
+    def latency(self) -> int:
+        """The spec's :attr:`Spec.latency`."""
+        return self.spec.latency
+
+    @property
+    def prime_length(self) -> int:
+        """The spec's :attr:`Spec.prime_length`."""
+        return self.spec.prime_length

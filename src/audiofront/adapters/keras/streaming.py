@@ -31,7 +31,7 @@ __all__ = ["Spectrogram", "MelSpectrogram", "LogFrequencySpectrogram"]
 register = keras.saving.register_keras_serializable(package="audiofront.streaming")
 
 
-class _Stream(Layer):
+class _Stream(core.HoldsSpec, Layer):
     """The stream of an offline spectral layer, whose weights it holds and passes to the core."""
 
     offline = None  # the offline layer class
@@ -47,14 +47,6 @@ class _Stream(Layer):
                     "window": f.window, "center": f.center, "pad_mode": f.pad_mode,
                     "method": f.method, "power": f.power, **getattr(f, "_fb", {})}
         self.spec = type(self).function(**settings)
-
-    @property
-    def latency(self) -> int:
-        return self.spec.latency
-
-    @property
-    def prime_length(self) -> int:
-        return self.spec.prime_length
 
     def build(self, input_shape):
         self.features.build(input_shape[0])

@@ -33,7 +33,7 @@ from . import spectral
 __all__ = ["Stream", "Spectrogram", "MelSpectrogram", "LogFrequencySpectrogram"]
 
 
-class Stream(nn.Module):
+class Stream(core.HoldsSpec, nn.Module):
     """A streaming spec (or :func:`audiofront.streaming.chain`) as a module with external
     state.
 
@@ -55,14 +55,6 @@ class Stream(nn.Module):
     def constants(self) -> dict:
         """The tensors handed to the spec's ``step`` (none: the core builds and caches them)."""
         return {}
-
-    @property
-    def latency(self) -> int:
-        return self.spec.latency
-
-    @property
-    def prime_length(self) -> int:
-        return self.spec.prime_length
 
     def init_state(self, like) -> tuple:
         """The initial state, a tuple of tensors, for a stream like ``like`` (its dtype,
