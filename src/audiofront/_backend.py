@@ -230,6 +230,14 @@ def map_frames(fn, frames, xp, block: int = 256):
     return out
 
 
+def floor(x, low: float, xp):
+    """``clip(x, min=low)``: ``np.maximum`` on NumPy (array-api-compat's clip costs ~20 us a
+    call, the whole of a stream step's decibel conversion)."""
+    if fast_path(xp) == "numpy":
+        return np.maximum(x, low)
+    return xp.clip(x, min=low)
+
+
 def prefers_block_sparse(xp, rows: int | None = None) -> bool:
     """Whether to apply sparse filterbanks block by block rather than as one dense product.
 
@@ -253,8 +261,9 @@ def matmul_last(a, b, xp):
     lead = tuple(a.shape[:-1])
     # always on TensorFlow, whose batched product of a rank-4 by a rank-2 tensor crashed
     # (oneDNN); a speed path elsewhere
-    if len(lead) > 1 and (library(xp) == "tensorflow"
-                          or fast_path(xp) in ("numpy", "torch", "cupy")):
+    if len(lead) > 1 and fast_path(xp) in ("numpy", "cupy"):  # the arrays' own reshape
+        return (a.reshape(-1, a.shape[-1]) @ b).reshape(lead + (b.shape[-1],))
+    if len(lead) > 1 and (library(xp) == "tensorflow" or fast_path(xp) == "torch"):
         flat = xp.reshape(a, (-1, a.shape[-1])) @ b
         return xp.reshape(flat, lead + (b.shape[-1],))
     return a @ b

@@ -104,7 +104,7 @@ def power_to_db(S, /, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80
 
 def _db(S, ref_value, amin, top_db, xp):
     """``10 log10(max(S, amin)) - 10 log10(max(ref, amin))``, floored per example."""
-    log_spec = 10.0 * xp.log10(xp.clip(S, min=amin))
+    log_spec = 10.0 * xp.log10(_backend.floor(S, amin, xp))
     if isinstance(ref_value, float):
         log_spec = log_spec - 10.0 * float(np.log10(max(amin, ref_value)))
     else:
