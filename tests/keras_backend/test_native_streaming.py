@@ -16,7 +16,7 @@ from keras_helpers import as_numpy  # noqa: E402
 MEL = dict(sr=16000, n_fft=400, hop_length=160, n_mels=40)
 
 
-def _signal(batch=2, n=16000):
+def _signal(batch=2, n=6000):
     return (np.random.default_rng(0).standard_normal((batch, n)) * 0.3).astype(np.float32)
 
 
@@ -46,11 +46,10 @@ def test_stream_layers_equal_the_offline_features(name, params, offline, method)
     to the offline call on one backend at 1e-6."""
     y = _signal()
     layer = getattr(afks, name)(**params, method=method)
-    for size in (1000, 333):
-        tolerance_check(_stream(layer, y, size), offline(y), 1e-5, f"{name} {method} {size}")
+    tolerance_check(_stream(layer, y, 333), offline(y), 1e-5, f"{name} {method}")
     again = type(layer).from_config(layer.get_config())
     assert again.get_config() == layer.get_config()
-    tolerance_check(_stream(again, y, 640), offline(y), 1e-5, "from_config")
+    tolerance_check(_stream(again, y, 1000), offline(y), 1e-5, "from_config")
 
 
 def test_tflite_stream_of_a_primed_step():

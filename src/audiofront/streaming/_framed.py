@@ -10,6 +10,7 @@ from .. import _backend, _checks, features, spectral
 from .._checks import ParameterError
 from ._state import Spec, State, empty_like, register_pytree
 
+
 @dataclasses.dataclass(frozen=True)
 class Framed(Spec):
     """The streaming form of an STFT-based offline function (``stft``, ``melspectrogram`` ...):
@@ -31,6 +32,7 @@ class Framed(Spec):
         object.__setattr__(self, "_n_fft", n_fft)
         object.__setattr__(self, "_hop", hop)
         object.__setattr__(self, "_lead", n_fft // 2 if p["center"] else 0)
+        object.__setattr__(self, "_kwargs", dict(p, center=False))  # what every step passes
         # one frame of silence checks every parameter with the offline function's errors and
         # gives the number of bins of the output
         probe = self._apply(np.zeros(n_fft), {})
@@ -54,8 +56,7 @@ class Framed(Spec):
         return self._hop
 
     def _apply(self, x, constants):
-        fn = OFFLINE[self.function]
-        return fn(x, **dict(self.params, center=False), **constants)
+        return OFFLINE[self.function](x, **self._kwargs, **constants)
 
     def _n_bins(self, constants) -> int:
         if "mel_basis" in constants or "log_basis" in constants:

@@ -10,6 +10,7 @@ from .. import _backend, _checks, features, normalization, scaling
 from .._checks import ParameterError
 from ._state import Spec, State, register_pytree
 
+
 @dataclasses.dataclass(frozen=True)
 class Decibels(Spec):
     """``power_to_db`` / ``amplitude_to_db`` with a fixed ``ref`` and no floor: frame by frame,
