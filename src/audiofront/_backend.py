@@ -19,8 +19,12 @@ import numpy as np
 def array_namespace(*arrays):
     """The array-API namespace of ``arrays`` (array-api-compat's, or audiofront's small one
     over TensorFlow, which array-api-compat does not cover yet)."""
-    if len(arrays) == 1 and type(arrays[0]) is np.ndarray:  # the common case, ten times faster
-        return _numpy_namespace()
+    if len(arrays) == 1:  # the common cases, without array-api-compat's dispatch
+        kind = type(arrays[0])
+        if kind is np.ndarray:
+            return _numpy_namespace()
+        if kind.__name__ == "Tensor" and kind.__module__ == "torch":
+            return _torch_namespace()
     try:
         return array_api_compat.array_namespace(*arrays)
     except TypeError:
@@ -36,9 +40,19 @@ def _numpy_namespace():
     return array_api_compat.array_namespace(np.empty(0))
 
 
+@functools.cache
+def _torch_namespace():
+    import torch  # imported already: a torch.Tensor was given
+
+    return array_api_compat.array_namespace(torch.empty(0))
+
+
 def device_of(x):
     """The device of ``x`` (None for TensorFlow tensors, whose placement TensorFlow manages)."""
-    if type(x).__module__.startswith("tensorflow"):
+    kind = type(x)
+    if kind.__name__ == "Tensor" and kind.__module__ == "torch":
+        return x.device  # what array-api-compat returns, without its dispatch
+    if kind.__module__.startswith("tensorflow"):
         return None
     return array_api_compat.device(x)
 
