@@ -50,6 +50,8 @@ def _torch_namespace():
 def device_of(x):
     """The device of ``x`` (None for TensorFlow tensors, whose placement TensorFlow manages)."""
     kind = type(x)
+    if kind is np.ndarray:
+        return "cpu"  # array-api-compat's answer for NumPy, without its dispatch
     if kind.__name__ == "Tensor" and kind.__module__ == "torch":
         return x.device  # what array-api-compat returns, without its dispatch
     if kind.__module__.startswith("tensorflow"):
@@ -107,6 +109,8 @@ def dtype_kind(xp, dtype) -> str:
     if xp is _numpy_namespace() and isinstance(dtype, np.dtype):  # NumPy's own test (JAX's
         # bfloat16 is a NumPy dtype of kind 'V', so other namespaces ask isdtype)
         return {"c": "complex", "f": "real"}.get(dtype.kind, "other")
+    if xp.__name__ == "array_api_compat.torch":  # what array-api-compat's isdtype asks torch
+        return "complex" if dtype.is_complex else "real" if dtype.is_floating_point else "other"
     if xp.isdtype(dtype, "complex floating"):
         return "complex"
     if xp.isdtype(dtype, "real floating"):
@@ -255,10 +259,13 @@ def map_frames(fn, frames, xp, block: int = 256):
 
 
 def floor(x, low: float, xp):
-    """``clip(x, min=low)``: ``np.maximum`` on NumPy (array-api-compat's clip costs ~20 us a
-    call, the whole of a stream step's decibel conversion)."""
-    if fast_path(xp) == "numpy":
+    """``clip(x, min=low)``: ``np.maximum`` on NumPy and ``clamp`` on torch (array-api-compat's
+    clip costs ~20 us a call on NumPy, the whole of a stream step's decibel conversion)."""
+    path = fast_path(xp)
+    if path == "numpy":
         return np.maximum(x, low)
+    if path == "torch":
+        return x.clamp(min=low)
     return xp.clip(x, min=low)
 
 
@@ -394,6 +401,8 @@ def like(constant, x, xp):
     trainable tensor keeps its gradient: a cast or a device move is differentiable too);
     anything else (a list, a NumPy array beside torch input) is converted.
     """
+    if type(x) is np.ndarray and type(constant) is np.ndarray and constant.dtype == x.dtype:
+        return constant  # the common case, without the namespace and device lookups
     try:
         same = array_namespace(constant).__name__ == xp.__name__
     except TypeError:

@@ -22,6 +22,8 @@ class ParameterError(ValueError):
 def positive_int(value, name: str, *, allow_zero: bool = False) -> int:
     """Return ``value`` as an ``int`` if it is an integer > 0 (or >= 0), else raise
     ParameterError."""
+    if type(value) is int and value >= (0 if allow_zero else 1):  # the common case, quickly
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
             0 if allow_zero else 1):
         kind = "a non-negative" if allow_zero else "a positive"
@@ -29,8 +31,13 @@ def positive_int(value, name: str, *, allow_zero: bool = False) -> int:
     return int(value)
 
 
+_INF = float("inf")
+
+
 def positive_float(value, name: str, *, allow_zero: bool = False) -> float:
     """Return ``value`` as a ``float`` if it is a finite real > 0 (or >= 0), else raise."""
+    if type(value) is float and (0.0 <= value < _INF if allow_zero else 0.0 < value < _INF):
+        return value  # the common case, without the numbers.Real check
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value
     ok = ok and (value >= 0 if allow_zero else value > 0) and value != float("inf")
     if not ok:

@@ -19,9 +19,9 @@ __all__ = ["melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "m
            "logmel_to_mfcc", "mfcc_basis", "delta"]
 
 
-def _filtered(y, xp, filterbank, plan, **spectrogram_params):
+def _filtered(y, xp, filterbank, bands, **spectrogram_params):
     """The spectrogram of ``y`` through ``filterbank``: ``(..., bands, frames)``."""
-    out = spectrogram_frames(y, xp, filterbank=_backend.like(filterbank, y, xp), band_plan=plan,
+    out = spectrogram_frames(y, xp, filterbank=_backend.like(filterbank, y, xp), bands=bands,
                              **spectrogram_params)
     return xp.matrix_transpose(out)
 
@@ -87,12 +87,12 @@ def melspectrogram(y=None, /, *, S=None, sr: float = 22050, n_fft: int = 2048,
                                         device=_backend.device_of(S), dtype=S.dtype)
         return apply_filterbank(S, filterbank=mel_basis)
     xp, y = _checks.float_signal(y)
-    plan = None
+    bands = None
     if mel_basis is None:
-        mel_basis, plan = mel_constant(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+        mel_basis, bands = mel_constant(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
                                        fmax=fmax, htk=htk, norm=norm, xp=xp,
                                        device=_backend.device_of(y), dtype=y.dtype)
-    return _filtered(y, xp, mel_basis, plan, power=power, n_fft=n_fft, hop_length=hop_length,
+    return _filtered(y, xp, mel_basis, bands, power=power, n_fft=n_fft, hop_length=hop_length,
                      win_length=win_length, window=window, center=center, pad_mode=pad_mode,
                      method=method, dft_basis=dft_basis, check_finite=check_finite)
 
@@ -129,13 +129,13 @@ def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
         {namespace_note}
     """
     xp, y = _checks.float_signal(y)
-    plan = None
+    bands = None
     if log_basis is None:
-        log_basis, plan = log_constant(sr=sr, n_fft=n_fft, n_bins=n_bins,
+        log_basis, bands = log_constant(sr=sr, n_fft=n_fft, n_bins=n_bins,
                                        bins_per_octave=bins_per_octave, fmin=fmin,
                                        spread=spread, xp=xp, device=_backend.device_of(y),
                                        dtype=y.dtype)
-    return _filtered(y, xp, log_basis, plan, power=power, n_fft=n_fft, hop_length=hop_length,
+    return _filtered(y, xp, log_basis, bands, power=power, n_fft=n_fft, hop_length=hop_length,
                      win_length=win_length, window=window, center=center, pad_mode=pad_mode,
                      method=method, dft_basis=dft_basis, check_finite=check_finite)
 

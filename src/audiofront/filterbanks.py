@@ -11,6 +11,7 @@ import functools
 import math
 import numbers
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -294,10 +295,33 @@ def mel_constant(*, sr, n_fft, n_mels, fmin, fmax, htk, norm, xp, device, dtype)
     return _shared(_mel_weights, args, xp, device, dtype)
 
 
+class Bands(NamedTuple):
+    """How to apply a library filterbank to time-major spectra (``spectral.apply_bands``):
+    ``blocks``, its :func:`band_plan` (None when dense), and ``dense``, the placed
+    ``(bins, bands)`` transpose, contiguous (the transposed view of a ``(bands, bins)`` matrix
+    costs BLAS 1.6x more in a stream step's small product: 14 us against 9 us for 32 frames
+    of 201 bins and 80 bands)."""
+
+    blocks: tuple | None
+    dense: object
+
+
+def _transposed(build, args):
+    return np.ascontiguousarray(build(*args).T)
+
+
+def _transposed32(build, args):
+    return np.ascontiguousarray(getattr(build, "float32", build)(*args).T)
+
+
+_transposed.float32 = _transposed32
+
+
 def _shared(build, args, xp, device, dtype):
-    """``(the cached constant build(*args) placed on xp / device / dtype, its band plan)``."""
-    return (_backend.place(build, args, xp=xp, device=device, dtype=dtype),
-            band_plan(build, args))
+    """``(the cached constant build(*args) placed on xp / device / dtype, its Bands)``."""
+    where = dict(xp=xp, device=device, dtype=dtype)
+    return (_backend.place(build, args, **where),
+            Bands(band_plan(build, args), _backend.place(_transposed, (build, args), **where)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -106,7 +106,8 @@ def _db(S, ref_value, amin, top_db, xp):
     """``10 log10(max(S, amin)) - 10 log10(max(ref, amin))``, floored per example."""
     log_spec = 10.0 * xp.log10(_backend.floor(S, amin, xp))
     if isinstance(ref_value, float):
-        log_spec = log_spec - 10.0 * float(np.log10(max(amin, ref_value)))
+        offset = 10.0 * float(np.log10(max(amin, ref_value)))
+        log_spec = log_spec - offset if offset else log_spec  # ref=1: nothing to subtract
     else:
         log_spec = log_spec - 10.0 * xp.log10(xp.clip(ref_value, min=amin))
     if top_db is not None and S.ndim:

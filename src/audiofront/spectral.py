@@ -187,21 +187,24 @@ def check_filterbank(filterbank, n_bins: int) -> None:
         )
 
 
-def apply_bands(P, filterbank, xp, band_plan=None):
+def apply_bands(P, filterbank, xp, bands=None):
     """Time-major ``(..., frames, bins)`` through a ``(bands, bins)`` filterbank.
 
-    With a ``band_plan`` (see ``filterbanks.band_plan``), backends that gain from it multiply
-    only the non-zero blocks of the filterbank; the result is the same.
+    ``bands``, for a library filterbank (``filterbanks.Bands``), holds its contiguous
+    transpose and its block plan: backends that gain from it multiply only the non-zero
+    blocks of the filterbank; the result is the same.
     """
     check_filterbank(filterbank, P.shape[-1])
-    if band_plan is None or not _backend.prefers_block_sparse(xp, math.prod(P.shape[:-1])):
+    if bands is None:
         return _backend.matmul_last(P, xp.matrix_transpose(filterbank), xp)
+    if bands.blocks is None or not _backend.prefers_block_sparse(xp, math.prod(P.shape[:-1])):
+        return _backend.matmul_last(P, bands.dense, xp)
     parts = [_backend.matmul_last(P[..., lo:hi], xp.matrix_transpose(filterbank[start:stop, lo:hi]), xp)
-             for start, stop, lo, hi in band_plan]
+             for start, stop, lo, hi in bands.blocks]
     return xp.concat(parts, axis=-1)
 
 
-def spectrogram_frames(y, xp, *, power, filterbank=None, band_plan=None, **stft_params):
+def spectrogram_frames(y, xp, *, power, filterbank=None, bands=None, **stft_params):
     """``|STFT| ** power``, optionally through ``filterbank``: time-major ``(..., frames, bins)``
     (or ``bands``). The features are built on this."""
     power = positive_float(power, "power")
@@ -210,7 +213,7 @@ def spectrogram_frames(y, xp, *, power, filterbank=None, band_plan=None, **stft_
 
     def then(spec):
         P = _power(spec, power, xp)
-        return P if filterbank is None else apply_bands(P, filterbank, xp, band_plan)
+        return P if filterbank is None else apply_bands(P, filterbank, xp, bands)
 
     return _stft_core(y, xp, then=then, **stft_params)
 

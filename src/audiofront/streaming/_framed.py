@@ -85,7 +85,7 @@ class Framed(Spec):
         if k == 0:
             out = empty_like(x, self._n_bins(constants), self._out_dtype(x))
         else:
-            out = self._apply(x[..., :(k - 1) * self._hop + self._n_fft], constants)
+            out = self._apply(x, constants)  # k frames: the samples after them are too few
         return out, x[..., k * self._hop:]
 
     def step(self, state, chunk, /, **constants):
