@@ -15,6 +15,7 @@ from helpers import assert_like, load, to_numpy, tolerance_check
 from test_cqt import db_agreement
 
 MODULES = {"": (L, librosa), "core": (L.core, librosa.core), "feature": (L.feature, librosa.feature),
+           "feature.inverse": (L.feature.inverse, librosa.feature.inverse),
            "filters": (L.filters, librosa.filters), "util": (L.util, librosa.util)}
 FUNCTIONS = [(mod, name) for mod, (ours, _) in MODULES.items()
              for name in getattr(ours, "__all__", [n for n in dir(ours) if not n.startswith("_")])

@@ -23,6 +23,7 @@ from .framing import frame, frame_count, overlap_add
 from .notes import hz_to_midi, hz_to_note, midi_to_hz, midi_to_note, note_to_hz, note_to_midi
 from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .reconstruction import griffinlim
+from .inverse import mel_to_audio, mel_to_stft, mfcc_to_audio, mfcc_to_mel, nnls
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
 from .spectral import dft_basis, istft, magnitude, magphase, phase, spectrogram, stft
 from .tuning import estimate_tuning, piptrack, pitch_tuning
@@ -35,7 +36,8 @@ __all__ = [
     "ParameterError", "FeatureFile",
     "frame", "frame_count", "overlap_add",
     "get_window",
-    "stft", "istft", "griffinlim", "spectrogram", "magnitude", "phase", "magphase", "dft_basis",
+    "stft", "istft", "griffinlim", "mel_to_stft", "mel_to_audio", "mfcc_to_mel", "mfcc_to_audio",
+    "nnls", "spectrogram", "magnitude", "phase", "magphase", "dft_basis",
     "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "frequency_grid",
     "mel_filterbank",
     "log_filterbank", "dct_matrix",

@@ -1,4 +1,4 @@
-"""``librosa.util``: framing."""
+"""``librosa.util``: framing and non-negative least squares."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import audiofront as _af
 
 from ... import ParameterError
 
-__all__ = ["frame"]
+__all__ = ["frame", "nnls"]
 
 
 def frame(x, *, frame_length, hop_length, axis=-1, writeable=False, subok=False):
@@ -27,3 +27,9 @@ def frame(x, *, frame_length, hop_length, axis=-1, writeable=False, subok=False)
     if axis < 0:
         return xp.moveaxis(frames, (-1, -2), (frames.ndim + axis - 1, frames.ndim + axis))
     return xp.moveaxis(frames, (-2, -1), (axis, axis + 1))
+
+
+def nnls(A, B, **kwargs):
+    """librosa.util.nnls: :func:`audiofront.nnls` (``**kwargs`` go to
+    ``scipy.optimize.fmin_l_bfgs_b``)."""
+    return _af.nnls(A, B, **kwargs)

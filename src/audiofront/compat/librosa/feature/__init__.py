@@ -1,4 +1,5 @@
-"""``librosa.feature``: mel spectrogram, MFCC, deltas and the CQT chromagram."""
+"""``librosa.feature``: mel spectrogram, MFCC, deltas and the CQT chromagram; ``inverse``,
+back from mel spectrograms and MFCCs."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import numpy as np
 
 import audiofront as _af
 
-from ... import ParameterError
-from . import filters
+from .... import ParameterError
+from .. import filters
+from . import inverse
 
-__all__ = ["melspectrogram", "mfcc", "delta", "chroma_cqt"]
+__all__ = ["melspectrogram", "mfcc", "delta", "chroma_cqt", "inverse"]
 
 _MEL = ("n_mels", "fmin", "fmax", "htk", "norm", "dtype")
 
@@ -54,7 +56,7 @@ def mfcc(*, y=None, sr=22050, S=None, n_mfcc=20, dct_type=2, norm="ortho", lifte
     floor over the whole array, as librosa (:func:`audiofront.mfcc` floors each example).
     ``y`` is ignored when ``S`` is given, as librosa."""
     if S is None:
-        from . import power_to_db  # librosa's: floored over the whole array
+        from .. import power_to_db  # librosa's: floored over the whole array
 
         S = power_to_db(melspectrogram(y=y, sr=sr, norm=mel_norm, **kwargs))
     return _af.mfcc(S=S, n_mfcc=n_mfcc, dct_type=dct_type, norm=norm, lifter=lifter)
@@ -87,7 +89,7 @@ def chroma_cqt(*, y=None, sr=22050, C=None, hop_length=512, fmin=None, norm=np.i
     if C is None:
         if y is None:
             raise ParameterError("Pass y (audio) or C= (a constant-Q transform). Received: neither")
-        from . import cqt
+        from .. import cqt
 
         C = cqt(y, sr=sr, hop_length=hop_length, fmin=fmin, n_bins=n_octaves * bins_per_octave,
                 bins_per_octave=bins_per_octave, tuning=tuning)
