@@ -119,6 +119,29 @@ def test_inverse_stft(nn_features, clips):
     tolerance_check(s.inverse(s(clips), length=clips.shape[-1]).numpy(), clips.numpy(), 1e-5)
     full = torch.cat([X, X[:, 1:-1].flip(1) * torch.tensor([1.0, -1.0])], dim=1)  # two-sided
     tolerance_check(A.iSTFT()(full, length=clips.shape[-1]).numpy(), clips.numpy(), 1e-5)
+    # trainable kernels and window: the same transform until they learn
+    learner = A.iSTFT(trainable_kernels=True, trainable_window=True)
+    assert {n for n, _ in learner.named_parameters()} == {"istft.window", "istft.idft_basis"}
+    tolerance_check(learner(full, length=clips.shape[-1]).detach().numpy(), clips.numpy(), 1e-5)
+
+
+def test_trainable_inverse_stft_learns_and_has_true_gradients():
+    X = torch.view_as_real(torch.stft(torch.randn(2, 1500), 256, 64, window=torch.hann_window(256),
+                                      return_complex=True))
+    module = A.iSTFT(n_fft=256, hop_length=64, trainable_kernels=True, trainable_window=True)
+    before = {k: v.detach().clone() for k, v in module.named_parameters()}
+    opt = torch.optim.SGD(module.parameters(), lr=1e-2)
+    module(X, onesided=True).square().mean().backward()
+    opt.step()
+    for name, p in module.named_parameters():
+        assert not torch.equal(p.detach(), before[name]), name
+    small = A.iSTFT(n_fft=16, hop_length=4, trainable_kernels=True,
+                    trainable_window=True).double()
+    Z = torch.randn(1, 9, 12, 2, dtype=torch.float64)
+    basis, window = small.istft.idft_basis, small.istft.window
+    assert torch.autograd.gradcheck(lambda b, w: af.istft(
+        torch.complex(Z[..., 0], Z[..., 1]), n_fft=16, hop_length=4, window=w, method="dft",
+        idft_basis=b), (basis, window), eps=1e-6, atol=1e-6)
 
 
 def test_griffin_lim_reconstructs(clips):

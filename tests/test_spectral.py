@@ -137,9 +137,10 @@ def test_istft_reconstructs(window, hop_div, center, n_fft):
 @settings(max_examples=40, deadline=None)
 @given(n_fft=st.integers(16, 300), hop_frac=st.sampled_from([0.125, 0.25, 0.5]),
        frames=st.integers(1, 40), center=st.booleans(),
-       length=st.one_of(st.none(), st.integers(1, 5000)))
-def test_istft_matches_librosa_hypothesis(n_fft, hop_frac, frames, center, length):
-    """On arbitrary (not necessarily consistent) spectra, istft is librosa's istft."""
+       length=st.one_of(st.none(), st.integers(1, 5000)), method=st.sampled_from(["fft", "dft"]))
+def test_istft_matches_librosa_hypothesis(n_fft, hop_frac, frames, center, length, method):
+    """On arbitrary (not necessarily consistent) spectra, istft is librosa's istft, by the
+    inverse FFT or the inverse DFT basis."""
     hop = max(1, int(hop_frac * n_fft))
     rng = np.random.default_rng(n_fft * 1000 + frames)
     S = rng.standard_normal((n_fft // 2 + 1, frames)) + 1j * rng.standard_normal((n_fft // 2 + 1, frames))
@@ -147,8 +148,9 @@ def test_istft_matches_librosa_hypothesis(n_fft, hop_frac, frames, center, lengt
     if n_fft % 2 == 0:
         S[-1].imag = 0
     expected = librosa.istft(S, n_fft=n_fft, hop_length=hop, center=center, length=length)
-    actual = af.istft(S, n_fft=n_fft, hop_length=hop, center=center, length=length)
-    tolerance_check(actual, expected, 1e-9, "istft")
+    actual = af.istft(S, n_fft=n_fft, hop_length=hop, center=center, length=length,
+                      method=method)
+    tolerance_check(actual, expected, 1e-9, f"istft {method}")
 
 
 # --- every backend ---------------------------------------------------------------------------
@@ -177,6 +179,9 @@ def test_spectrogram_and_istft_backends(xp, rng):
     S = af.stft(xp.asarray(y), n_fft=256, hop_length=64)
     back = af.istft(S, hop_length=64, length=y.shape[-1])
     tolerance_check(assert_like(back, xp, dtype=xp.xp.float32, shape=y.shape), y, 1e-5)
+    back = af.istft(S, hop_length=64, length=y.shape[-1], method="dft",
+                    idft_basis=xp.asarray(af.idft_basis(n_fft=256)))
+    tolerance_check(assert_like(back, xp, dtype=xp.xp.float32, shape=y.shape), y, 1e-5, "dft")
     mag = af.magnitude(S)
     assert_like(mag, xp, dtype=xp.xp.float32, shape=S.shape)
     ph = af.phase(S)
@@ -249,3 +254,21 @@ def test_librosas_warning_for_an_n_fft_longer_than_the_signal():
     with pytest.warns(UserWarning) as ours:
         af.stft(y, n_fft=1024)
     assert str(ours[0].message) == str(theirs[0].message)
+
+
+@pytest.mark.parametrize("n_fft", [1, 2, 7, 16, 255])
+def test_idft_basis_is_the_inverse_real_fft(n_fft):
+    # row k (and n_bins + k) is irfft of the unit spectrum 1 (and 1j) at bin k
+    n_bins = n_fft // 2 + 1
+    eye = np.eye(n_bins)
+    expected = np.concatenate([np.fft.irfft(eye, n=n_fft), np.fft.irfft(1j * eye, n=n_fft)])
+    tolerance_check(af.idft_basis(n_fft=n_fft), expected, 1e-13, f"n_fft={n_fft}")
+
+
+def test_istft_dft_errors():
+    S = af.stft(np.zeros(2048), n_fft=256)
+    with pytest.raises(af.ParameterError, match=r"must have shape \(258, 256\).*Received: "
+                                                r"idft_basis of shape \(258, 255\)"):
+        af.istft(S, method="dft", idft_basis=np.zeros((258, 255)))
+    with pytest.raises(af.ParameterError, match="Received: method='matrix'"):
+        af.istft(S, method="matrix")

@@ -84,6 +84,12 @@ def test_post_processing_modules(clips):
     S = aft.STFT(n_fft=512, hop_length=128)(torch.from_numpy(clips))
     back = aft.InverseSTFT(n_fft=512, hop_length=128)(S, length=clips.shape[-1])
     tolerance_check(back.numpy(), clips, 1e-5)
+    learner = aft.InverseSTFT(n_fft=512, hop_length=128, trainable=True, trainable_window=True)
+    assert learner.method == "dft" and isinstance(learner.idft_basis, torch.nn.Parameter)
+    assert isinstance(learner.window, torch.nn.Parameter)
+    tolerance_check(learner(S, length=clips.shape[-1]).detach().numpy(), clips, 1e-5, "dft")
+    with pytest.raises(af.ParameterError, match="Received: method='fft'"):
+        aft.InverseSTFT(trainable=True, method="fft")
 
 
 def test_layout_time_freq(clips):

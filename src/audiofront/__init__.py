@@ -25,7 +25,7 @@ from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .reconstruction import griffinlim
 from .inverse import mel_to_audio, mel_to_stft, mfcc_to_audio, mfcc_to_mel, nnls
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
-from .spectral import dft_basis, istft, magnitude, magphase, phase, spectrogram, stft
+from .spectral import dft_basis, idft_basis, istft, magnitude, magphase, phase, spectrogram, stft
 from .tuning import estimate_tuning, piptrack, pitch_tuning
 from .windows import get_window
 from . import streaming
@@ -37,7 +37,7 @@ __all__ = [
     "frame", "frame_count", "overlap_add",
     "get_window",
     "stft", "istft", "griffinlim", "mel_to_stft", "mel_to_audio", "mfcc_to_mel", "mfcc_to_audio",
-    "nnls", "spectrogram", "magnitude", "phase", "magphase", "dft_basis",
+    "nnls", "spectrogram", "magnitude", "phase", "magphase", "dft_basis", "idft_basis",
     "hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "frequency_grid",
     "mel_filterbank",
     "log_filterbank", "dct_matrix",

@@ -62,7 +62,7 @@ class _STFTModule(_Module):
     """The STFT geometry and its constants, shared by every spectral module."""
 
     def __init__(self, *, n_fft, hop_length, win_length, window, center, pad_mode, method,
-                 trainable, layout, frequencies=None, sr=22050.0):
+                 trainable, layout, frequencies=None, sr=22050.0, trainable_window=False):
         super().__init__(layout)
         if frequencies is not None:  # a DFT at other frequencies: the matrix form
             if method == "fft":
@@ -79,7 +79,7 @@ class _STFTModule(_Module):
             w = af.get_window(window, win_length, n_fft=n_fft, xp=XP, dtype=torch.float32)
         else:
             w = torch.as_tensor(window, dtype=torch.float32).clone()
-        self._constant("window", w)
+        self._constant("window", w, trainable_window)
         basis = None
         if method == "dft":
             basis = af.dft_basis(n_fft=n_fft, win_length=win_length, window=window,

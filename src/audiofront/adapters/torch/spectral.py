@@ -78,19 +78,36 @@ class InverseSTFT(_STFTModule):
     """Inverse STFT ``(..., 1 + n_fft // 2, frames) -> (..., time)``, :func:`audiofront.istft`.
 
     ``forward(S, length=None)``; ``length`` trims or pads to exactly that many samples.
+    ``trainable=True`` learns the inverse DFT basis (``method='dft'``, the default then;
+    :func:`audiofront.idft_basis`), ``trainable_window=True`` the synthesis window (the
+    overlap-added squared window that normalises the output follows it).
     """
 
     def __init__(self, *, n_fft: int = 2048, hop_length: int | None = None,
                  win_length: int | None = None, window="hann", center: bool = True,
-                 layout: str = "freq_time"):
+                 method: str | None = None, trainable: bool = False,
+                 trainable_window: bool = False, layout: str = "freq_time"):
         super().__init__(n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                          window=window, center=center, pad_mode="constant", method="fft",
-                         trainable=False, layout=layout)
+                         trainable=False, layout=layout, trainable_window=trainable_window)
+        self.method = _checks.stft_config(n_fft=n_fft, hop_length=hop_length,
+                                          win_length=win_length, pad_mode="constant",
+                                          method=method, trainable=trainable)[3]
+        self.trainable, self.trainable_window = bool(trainable), bool(trainable_window)
+        basis = af.idft_basis(n_fft=self.n_fft, xp=XP, dtype=torch.float32) \
+            if self.method == "dft" else None
+        self._constant("idft_basis", basis, trainable)
 
     def forward(self, S, length: int | None = None):
         return af.istft(self._in(S), n_fft=self.n_fft, hop_length=self.hop_length,
                         win_length=self.win_length, window=self.window, center=self.center,
-                        length=length)
+                        length=length, method=self.method, idft_basis=self.idft_basis)
+
+    def _config(self):
+        config = super()._config()
+        del config["pad_mode"]
+        return {**config, **({"trainable": True} if self.trainable else {}),
+                **({"trainable_window": True} if self.trainable_window else {})}
 
 
 class _FilteredSpectrogram(_STFTModule):

@@ -83,17 +83,15 @@ class STFT(nn.Module):
 class iSTFT(nn.Module):  # noqa: N801 (nnAudio's name)
     """nnAudio's inverse STFT of a ``(batch, freq, frames, 2)`` spectrum:
     ``forward(X, onesided=False, length=None)`` (two-sided input by default, as nnAudio).
-    ``freq_bins`` is ignored, as nnAudio does; trainable kernels are not offered."""
+    ``freq_bins`` is ignored, as nnAudio does. ``trainable_kernels`` learns the inverse DFT
+    basis (the one-sided :func:`audiofront.idft_basis`, where nnAudio learns two-sided cos /
+    sin kernels: the same transform at the start), ``trainable_window`` the window."""
 
     def __init__(self, n_fft=2048, win_length=None, freq_bins=None, hop_length=None,
                  window="hann", freq_scale="no", center=True, fmin=50, fmax=6000, sr=22050,
                  trainable_kernels=False, trainable_window=False, verbose=True,
                  refresh_win=True):
         super().__init__()
-        if trainable_kernels or trainable_window:
-            raise ParameterError(f"A trainable inverse STFT is not offered. Received: "
-                                 f"trainable_kernels={trainable_kernels}, "
-                                 f"trainable_window={trainable_window}")
         if freq_scale != "no":
             raise ParameterError(f"The inverse STFT needs the FFT bins (freq_scale='no'). "
                                  f"Received: freq_scale={freq_scale!r}")
@@ -101,7 +99,9 @@ class iSTFT(nn.Module):  # noqa: N801 (nnAudio's name)
         hop_length = win_length // 4 if hop_length is None else hop_length
         self.n_fft = n_fft
         self.istft = adapters.InverseSTFT(n_fft=n_fft, hop_length=hop_length,
-                                          win_length=win_length, window=window, center=center)
+                                          win_length=win_length, window=window, center=center,
+                                          trainable=trainable_kernels,
+                                          trainable_window=trainable_window)
 
     def forward(self, X, onesided=False, length=None, refresh_win=None):
         return self.istft(complex_spectrum(X, onesided, self.n_fft), length=length)
