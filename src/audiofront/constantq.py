@@ -147,28 +147,35 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     n_bins = matrix.shape[1] // 2
     right = max(half + 1, (n_frames - 1) * hop + half + 1 - y.shape[-1])
     padded = pad(y, half, right, mode=pad_mode, xp=xp)
-    frames = _backend.frames(padded, 2 * half + 1, hop, n_frames, xp)
-    plan = None  # NumPy gains from the groups (182 against 217 ms for a 16 x 10 s CQT from C1);
-    if basis is None and _backend.prefers_block_sparse(xp):  # torch copies each group's frames
-        plan = kern.tap_plan(design_args, octave, algorithm)
+    # NumPy and torch on the CPU gain from the groups (NumPy: 182 against 217 ms for a 16 x 10 s
+    # CQT from C1; torch: 51 against 184 ms), the GPUs take one dense product until measured
+    plan = kern.tap_plan(design_args, octave, algorithm) \
+        if basis is None and _backend.prefers_kernel_groups(xp, y) else None
     if plan is None:  # one dense product (a caller's basis may be non-zero anywhere)
         def response(block):
             out = _backend.matmul_last(block, W, xp)
             return as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
-    else:  # each group of bins against the rows where its kernels are: the same sums
-        where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
-        groups = [(lo, hi, b1 - b0, _backend.place(kern.tap_group,
-                                                   (design_args, octave, algorithm, i), **where))
-                  for i, (b0, b1, lo, hi) in enumerate(plan)]
 
-        def response(block):
-            parts = [(_backend.matmul_last(block[..., lo:hi], Wg, xp), width)
-                     for lo, hi, width, Wg in groups]
-            re = xp.concat([p[..., :w] for p, w in parts], axis=-1)
-            im = xp.concat([p[..., w:] for p, w in parts], axis=-1)
-            return as_complex((re, im), xp)
+        return _backend.map_frames(response, _backend.frames(padded, 2 * half + 1, hop,
+                                                             n_frames, xp), xp)
+    # each group of bins against the rows where its kernels are: the same sums
+    where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+    groups = [(lo, hi, b1 - b0, _backend.place(kern.tap_group,
+                                               (design_args, octave, algorithm, i), **where))
+              for i, (b0, b1, lo, hi) in enumerate(plan)]
 
-    return _backend.map_frames(response, frames, xp)
+    def joined(parts):
+        re = xp.concat([p[..., :w] for p, (_, _, w, _) in zip(parts, groups)], axis=-1)
+        im = xp.concat([p[..., w:] for p, (_, _, w, _) in zip(parts, groups)], axis=-1)
+        return as_complex((re, im), xp)
+
+    if _backend.fast_path(xp) != "numpy":  # straight from the signal (torch: no frame copies)
+        return joined(_backend.framed_products(padded, [(lo, Wg) for lo, _, _, Wg in groups],
+                                               hop, n_frames, xp))
+    return _backend.map_frames(  # NumPy: blocks of frames that stay in cache
+        lambda block: joined([_backend.matmul_last(block[..., lo:hi], Wg, xp)
+                              for lo, hi, _, Wg in groups]),
+        _backend.frames(padded, 2 * half + 1, hop, n_frames, xp), xp)
 
 
 def _flops(design: kern.Design, n_samples: int, algorithm: str) -> float:
