@@ -220,6 +220,14 @@ def test_cqt1992v2_is_nnaudios(nn_features, sweep, norm_type):
         _compare(lambda x: ours(x, normalization_type=norm_type),
                  lambda x: theirs(x, normalization_type=norm_type), sweep, rel=2e-5,
                  what=f"CQT1992v2 {fmt} {norm_type}")
+    # 'Phase' of nnAudio's CQTs is (cos, sin) of the phase on a last axis of two (the STFT's
+    # is radians); compared where the phase is defined (bins above 1e-3 of the peak)
+    ours = A.CQT1992v2(output_format="Phase", **CQT_KW)(sweep).numpy()
+    theirs = _quiet(lambda: nn_features.CQT1992v2(output_format="Phase", **CQT_KW))(sweep).numpy()
+    magnitude = A.CQT1992v2(**CQT_KW)(sweep).numpy()
+    assert ours.shape == theirs.shape == magnitude.shape + (2,)
+    loud = magnitude > 1e-3 * magnitude.max()
+    np.testing.assert_allclose(ours[loud], theirs[loud], rtol=0, atol=1e-3)
     other = dict(sr=22050, hop_length=256, fmin=32.7, n_bins=84, filter_scale=0.8, window="hamming")
     _compare(A.CQT(**other), _quiet(lambda: nn_features.CQT(**other)), sweep[:, ::2], rel=2e-5)
 
@@ -255,7 +263,7 @@ def test_cqt_modules_train_and_run_in_every_format(sweep):
     for cls in (Spectrogram.CQT1992, Spectrogram.CQT2010):
         for fmt in ("Magnitude", "Complex", "Phase"):
             out = cls(sr=8000, fmin=110, n_bins=36, output_format=fmt)(torch.randn(1, 8000))
-            assert out.shape[:2] == (1, 36) and out.shape[-1] == (2 if fmt == "Complex" else 16)
+            assert out.shape[:2] == (1, 36) and out.shape[-1] == (16 if fmt == "Magnitude" else 2)
 
 
 def test_misuse_gets_clear_errors():

@@ -54,7 +54,8 @@ class _BrownCQT(nn.Module):
         if normalization_type != "librosa":  # the plain correlation (times 2 for 'wrap')
             factor = 2.0 if normalization_type == "wrap" else 1.0
             C = C * (factor / torch.sqrt(self.lengths.to(C.real.dtype)))[:, None]
-        return formatted(C, output_format or self.output_format, trainable=self.trainable)
+        return formatted(C, output_format or self.output_format, trainable=self.trainable,
+                         unit_phase=True)
 
 
 class CQT1992v2(_BrownCQT):

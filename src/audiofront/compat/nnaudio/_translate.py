@@ -31,15 +31,18 @@ def checked_format(value):
     return value
 
 
-def formatted(S, fmt, *, trainable):
-    """A complex ``(batch, freq, frames)`` STFT in nnAudio's ``output_format``: 'Magnitude'
-    (``sqrt(re^2 + im^2)``, plus 1e-8 inside the root when trainable, as nnAudio, so that its
-    gradient at 0 is finite), 'Complex' (``(..., 2)``: real, imaginary) or 'Phase' (radians)."""
+def formatted(S, fmt, *, trainable, unit_phase=False):
+    """A complex ``(batch, freq, frames)`` transform in nnAudio's ``output_format``:
+    'Magnitude' (``sqrt(re^2 + im^2)``, plus 1e-8 inside the root when trainable, as nnAudio,
+    so that its gradient at 0 is finite), 'Complex' (``(..., 2)``: real, imaginary) or 'Phase':
+    radians for the STFT, ``(..., 2)`` (cos, sin) of them for the CQTs (``unit_phase``), as
+    nnAudio's modules return them."""
     checked_format(fmt)
     if fmt == "Complex":
         return torch.stack((S.real, S.imag), -1)
     if fmt == "Phase":
-        return torch.atan2(S.imag + 0.0, S.real)
+        angle = torch.atan2(S.imag + 0.0, S.real)
+        return torch.stack((torch.cos(angle), torch.sin(angle)), -1) if unit_phase else angle
     return torch.sqrt(S.real ** 2 + S.imag ** 2 + 1e-8) if trainable else S.abs()
 
 
