@@ -198,6 +198,8 @@ def abs_squared(z, xp):
     if path == "tensorflow":
         re, im = xp.real(z), xp.imag(z)
         return re * re + im * im
+    if path == "torch":  # square() is pow(2) without the Python-level __pow__ of a Tensor
+        return z.real.square() + z.imag.square()
     return xp.real(z) ** 2 + xp.imag(z) ** 2
 
 
@@ -275,9 +277,19 @@ def prefers_block_sparse(xp, rows: int | None = None) -> bool:
     On the CPU with NumPy the dense product of a mel filterbank costs about as much as the
     FFT, and 8-band blocks skip ~90% of it; GPUs prefer one large product. A product of few
     ``rows`` (a stream's step: a frame or two per channel) is quicker dense, the per-block
-    calls costing more than the multiplications they skip.
+    calls costing more than the multiplications they skip. JAX on the CPU gains too under
+    ``jax.jit`` (the 16 x 10 s mel: 47-60 against 58-64 ms, the same process each time).
     """
-    return fast_path(xp) == "numpy" and (rows is None or rows >= _BLOCK_SPARSE_ROWS)
+    path = fast_path(xp)
+    return (path == "numpy" or (path == "jax" and _jax_on_cpu())) and (
+        rows is None or rows >= _BLOCK_SPARSE_ROWS)
+
+
+@functools.cache
+def _jax_on_cpu() -> bool:
+    import jax  # imported already: a JAX array was given
+
+    return jax.default_backend() == "cpu"
 
 
 _BLOCK_SPARSE_ROWS = 256

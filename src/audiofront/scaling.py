@@ -98,13 +98,16 @@ def power_to_db(S, /, *, ref=1.0, amin: float = 1e-10, top_db: float | None = 80
     array([[  0., -10., -80.]])
     """
     xp, S, scalar = _values(S, "S", complex_hint=("power_to_db", "power_to_db(np.abs(D)**2)"))
-    return _out(_db(S, _reference(S, ref, xp), positive_float(amin, "amin"), _top_db(top_db),
+    return _out(decibels(S, _reference(S, ref, xp), positive_float(amin, "amin"), _top_db(top_db),
                     xp), scalar)
 
 
-def _db(S, ref_value, amin, top_db, xp):
-    """``10 log10(max(S, amin)) - 10 log10(max(ref, amin))``, floored per example."""
-    log_spec = 10.0 * xp.log10(_backend.floor(S, amin, xp))
+def decibels(S, ref_value, amin, top_db, xp):
+    """``10 log10(max(S, amin)) - 10 log10(max(ref, amin))``, floored per example, for a
+    real array ``S`` and checked arguments (``ref_value`` a float or per-example array): what
+    :func:`power_to_db` computes once it has checked them (a stream resolves them once)."""
+    # array * number: torch's number * array goes through a Python-level __rmul__
+    log_spec = xp.log10(_backend.floor(S, amin, xp)) * 10.0
     if isinstance(ref_value, float):
         offset = 10.0 * float(np.log10(max(amin, ref_value)))
         log_spec = log_spec - offset if offset else log_spec  # ref=1: nothing to subtract
@@ -132,7 +135,7 @@ def amplitude_to_db(S, /, *, ref=1.0, amin: float = 1e-5, top_db: float | None =
     magnitude = xp.abs(S)
     ref_value = _reference(magnitude, ref, xp)
     amin = positive_float(amin, "amin")
-    return _out(_db(magnitude * magnitude, ref_value * ref_value, amin * amin, _top_db(top_db),
+    return _out(decibels(magnitude * magnitude, ref_value * ref_value, amin * amin, _top_db(top_db),
                     xp), scalar)
 
 

@@ -187,21 +187,37 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
             f"y has {n} samples, fewer than n_fft={n_fft}, so center=False gives no frame; use "
             f"center=True, a smaller n_fft, or a longer signal."
         )
-    n_frames = frame_count(n, frame_length=n_fft, hop_length=hop_length)
-    frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
+    transform = frame_transform(y, xp, n_fft=n_fft, win_length=win_length, window=window,
+                                method=method, dft_basis=dft_basis)
+    return frame_spectra(y, xp, n_fft=n_fft, hop_length=hop_length, transform=transform,
+                         then=then)
+
+
+def frame_transform(like, xp, *, n_fft, win_length, window, method, dft_basis):
+    """The windowed spectrum of frames ``(..., frames, n_fft)`` of ``like``'s namespace,
+    device and dtype, for checked parameters: a complex array (method 'fft') or a (real,
+    imaginary) pair (method 'dft'). Resolved once, it serves every call with them (a
+    stream's steps)."""
     if method == "fft":
-        w = stft_window(window, win_length, n_fft, y, xp)
+        w = stft_window(window, win_length, n_fft, like, xp)
 
         def transform(block):
             return _backend.rfft(block * w, n_fft, xp)
     else:
-        basis = _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis)
+        basis = _dft_basis_for(like, xp, n_fft, win_length, window, dft_basis)
         n_bins = basis.shape[1] // 2
 
         def transform(block):
             parts = _backend.matmul_last(block, basis, xp)
             return parts[..., :n_bins], parts[..., n_bins:]
 
+    return transform
+
+
+def frame_spectra(y, xp, *, n_fft, hop_length, transform, then):
+    """``then(transform(frames))`` for every whole frame of ``y`` (no padding), time-major."""
+    n_frames = frame_count(y.shape[-1], frame_length=n_fft, hop_length=hop_length)
+    frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
     return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
 
 
@@ -271,12 +287,17 @@ def spectrogram_frames(y, xp, *, power, filterbank=None, bands=None, **stft_para
     power = positive_float(power, "power")
     if filterbank is not None:  # check the shape before any work
         check_filterbank(filterbank, _checks.positive_int(stft_params["n_fft"], "n_fft") // 2 + 1)
+    return _stft_core(y, xp, then=power_then(xp, power, filterbank, bands), **stft_params)
 
+
+def power_then(xp, power: float, filterbank=None, bands=None):
+    """What :func:`spectrogram_frames` does with each block of spectra: ``|.| ** power``,
+    then ``filterbank`` (``bands``: its :class:`filterbanks.Bands`), for checked arguments."""
     def then(spec):
         P = _power(spec, power, xp)
         return P if filterbank is None else apply_bands(P, filterbank, xp, bands)
 
-    return _stft_core(y, xp, then=then, **stft_params)
+    return then
 
 
 def as_complex(spec, xp):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 
 import numpy as np
 
-from .. import _backend, _checks, features, spectral
+from .. import _backend, _checks, features, filterbanks, spectral
 from .._checks import ParameterError
 from ._state import Spec, State, empty_like, register_pytree
 
@@ -22,7 +23,7 @@ class Framed(Spec):
 
     def __post_init__(self):
         p = dict(self.params)
-        n_fft, hop, _ = _checks.hop_and_window(p["n_fft"], p["hop_length"], p["win_length"])
+        n_fft, hop, win = _checks.hop_and_window(p["n_fft"], p["hop_length"], p["win_length"])
         if p["center"] and p["pad_mode"] != "constant":
             raise ParameterError(
                 f"A stream can pad its start with zeros only (pad_mode='constant'): "
@@ -31,6 +32,7 @@ class Framed(Spec):
                 f"center=False. Received: pad_mode={p['pad_mode']!r}")
         object.__setattr__(self, "_n_fft", n_fft)
         object.__setattr__(self, "_hop", hop)
+        object.__setattr__(self, "_win", win)
         object.__setattr__(self, "_lead", n_fft // 2 if p["center"] else 0)
         object.__setattr__(self, "_kwargs", dict(p, center=False))  # what every step passes
         # one frame of silence checks every parameter with the offline function's errors and
@@ -56,7 +58,9 @@ class Framed(Spec):
         return self._hop
 
     def _apply(self, x, constants):
-        return OFFLINE[self.function](x, **self._kwargs, **constants)
+        if constants or self.function not in RESOLVED or self._kwargs["check_finite"]:
+            return OFFLINE[self.function](x, **self._kwargs, **constants)
+        return _resolved(self, x)(x)
 
     def _n_bins(self, constants) -> int:
         if "mel_basis" in constants or "log_basis" in constants:
@@ -105,6 +109,49 @@ class Framed(Spec):
                 buffer, [(0, 0)] * (buffer.ndim - 1) + [(0, self._lead)], xp)
         return self._frames(buffer, constants)[0]
 
+
+def _resolved(spec, x):
+    """The offline function of ``spec`` for frames of ``x``'s namespace, dtype and device,
+    with its parameters resolved once (they were checked when the spec was made): the same
+    framing, transform and filterbank code as the offline call, without its per-call checks
+    and constant lookups, which cost a step of two frames more than its arithmetic."""
+    xp = _backend.array_namespace(x)
+    device = _backend.device_of(x)
+    key = (spec, xp.__name__, x.dtype if isinstance(x.dtype, np.dtype) else str(x.dtype),
+           str(device))
+    hit = _RESOLVED.get(key)
+    if hit is not None:
+        _RESOLVED.move_to_end(key)
+        return hit
+    p, where = spec._kwargs, dict(xp=xp, device=device, dtype=x.dtype)
+    transform = spectral.frame_transform(x, xp, n_fft=spec._n_fft, win_length=spec._win,
+                                         window=p["window"], method=p["method"], dft_basis=None)
+    if spec.function == "stft":
+        def then(spectrum):
+            return spectral.as_complex(spectrum, xp)
+    elif spec.function == "spectrogram":
+        then = spectral.power_then(xp, p["power"])
+    elif spec.function == "melspectrogram":
+        then = spectral.power_then(xp, p["power"], *filterbanks.mel_constant(
+            sr=p["sr"], n_fft=spec._n_fft, n_mels=p["n_mels"], fmin=p["fmin"], fmax=p["fmax"],
+            htk=p["htk"], norm=p["norm"], **where))
+    else:  # log_frequency_spectrogram
+        then = spectral.power_then(xp, p["power"], *filterbanks.log_constant(
+            sr=p["sr"], n_fft=spec._n_fft, n_bins=p["n_bins"],
+            bins_per_octave=p["bins_per_octave"], fmin=p["fmin"], spread=p["spread"], **where))
+
+    def apply(y):
+        return xp.matrix_transpose(spectral.frame_spectra(
+            y, xp, n_fft=spec._n_fft, hop_length=spec._hop, transform=transform, then=then))
+
+    _RESOLVED[key] = apply
+    if len(_RESOLVED) > 64:
+        _RESOLVED.popitem(last=False)
+    return apply
+
+
+_RESOLVED: OrderedDict = OrderedDict()
+RESOLVED = ("stft", "spectrogram", "melspectrogram", "log_frequency_spectrogram")
 
 OFFLINE = {"stft": spectral.stft, "spectrogram": spectral.spectrogram,
            "melspectrogram": features.melspectrogram,

@@ -23,9 +23,13 @@ class Decibels(Spec):
     params: tuple
 
     def __post_init__(self):
-        object.__setattr__(self, "_call", functools.partial(DECIBELS[self.function],
-                                                            **dict(self.params)))
-        self._apply(np.ones((1, 1)))  # the offline checks
+        p = dict(self.params)
+        call = functools.partial(DECIBELS[self.function], **p)
+        call(np.ones((1, 1)))  # the offline checks
+        if self.function == "power_to_db":  # its arguments resolved once (they are checked)
+            call = functools.partial(_power_db, ref_value=abs(float(p["ref"])),
+                                     amin=float(p["amin"]))
+        object.__setattr__(self, "_call", call)
 
     def _apply(self, S):
         return self._call(S)
@@ -146,3 +150,7 @@ class Pcen(Spec):
 
 
 DECIBELS = {"power_to_db": scaling.power_to_db, "amplitude_to_db": scaling.amplitude_to_db}
+
+
+def _power_db(S, *, ref_value, amin):
+    return scaling.decibels(S, ref_value, amin, None, _backend.array_namespace(S))
