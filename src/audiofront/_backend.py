@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 from collections import OrderedDict
 
 import array_api_compat
@@ -151,9 +152,12 @@ def real_dtype(xp, complex_dtype_):
     return xp.float64 if complex_dtype_ == xp.complex128 else xp.float32
 
 
-@functools.cache
 def _workers() -> int:
-    return os.cpu_count() or 1
+    """Threads for the work of one call: a core each, or ``OMP_NUM_THREADS`` when it is set
+    (as in extraction's worker processes, one thread each)."""
+    cores = os.cpu_count() or 1
+    limit = os.environ.get("OMP_NUM_THREADS", "")
+    return max(1, min(cores, int(limit))) if limit.isdigit() else cores
 
 
 # --- FFT -------------------------------------------------------------------------------------
@@ -165,7 +169,8 @@ def rfft(x, n: int, xp):
     if fast_path(xp) == "numpy":
         import scipy.fft
 
-        workers = _workers() if x.size >= _THREADED_FFT_SIZE else 1
+        workers = _workers() if x.size >= _THREADED_FFT_SIZE and not getattr(
+            _ONE_FFT_WORKER, "active", False) else 1
         return scipy.fft.rfft(x, n=n, axis=-1, workers=workers)
     return xp.fft.rfft(x, n=n, axis=-1)
 
@@ -242,22 +247,64 @@ def map_frames(fn, frames, xp, block: int = 256):
 
     On NumPy the frames go through ``fn`` in blocks of ``block`` frames written into one
     output: the window-multiplied copy, the spectrum and the power of a block stay in cache,
-    and no full-size temporaries are allocated (each would cost page faults). Elsewhere, one
-    call on the whole array, which is what GPUs and compilers want.
+    and no full-size temporaries are allocated (each would cost page faults). The blocks are
+    shared among a thread per core (NumPy and scipy.fft release the GIL), each block's FFT on
+    one worker: for the 16 x 10 s mel, 35 ms of FFT and power on one core against 50 ms with
+    two FFT workers per block. Elsewhere, one call on the whole array, which is what GPUs and
+    compilers want.
     """
     n = frames.shape[-2]
     if fast_path(xp) != "numpy" or n <= block:
         return fn(frames)
     lead = tuple(frames.shape[:-2])
-    out = None
-    for index in np.ndindex(*lead):
-        for start in range(0, n, block):
-            where = index + (slice(start, start + block),)
-            part = fn(frames[where])
-            if out is None:
-                out = np.empty(lead + (n,) + part.shape[1:], dtype=part.dtype)
-            out[where] = part
+    where = [index + (slice(start, start + block),)
+             for index in np.ndindex(*lead) for start in range(0, n, block)]
+    first = fn(frames[where[0]])  # its dtype and width; its FFT on every worker
+    out = np.empty(lead + (n,) + first.shape[1:], dtype=first.dtype)
+    out[where[0]] = first
+
+    def run(chunk):
+        before, _ONE_FFT_WORKER.active = getattr(_ONE_FFT_WORKER, "active", False), True
+        try:
+            for at in chunk:
+                out[at] = fn(frames[at])
+        finally:
+            _ONE_FFT_WORKER.active = before
+
+    rest, threads = where[1:], min(_workers(), len(where) - 1)
+    # one threaded call at a time (another thread's call, or one from inside the pool, runs
+    # its blocks itself); BLAS on one thread meanwhile: its own threads, spinning between the
+    # small filterbank products, took the cores from the FFTs (46 against 27 ms for the mel)
+    if threads > 1 and not getattr(_ONE_FFT_WORKER, "active", False) and \
+            _THREADED.acquire(blocking=False):
+        try:
+            with _blas_controller().limit(limits=1, user_api="blas"):
+                list(_pool(os.getpid()).map(run, [rest[i::threads] for i in range(threads)]))
+        finally:
+            _THREADED.release()
+    else:
+        run(rest)
     return out
+
+
+_ONE_FFT_WORKER = threading.local()  # set in map_frames' threads: the FFT runs on one worker
+_THREADED = threading.Lock()
+
+
+@functools.cache
+def _blas_controller():
+    import threadpoolctl
+
+    return threadpoolctl.ThreadpoolController()
+
+
+@functools.cache
+def _pool(pid: int):
+    """The frame threads of process ``pid`` (a forked child starts its own: it inherits no
+    threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(_workers(), thread_name_prefix="audiofront-frames")
 
 
 def floor(x, low: float, xp):
