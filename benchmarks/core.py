@@ -8,7 +8,8 @@ with tracemalloc for the NumPy-based implementations.
     python benchmarks/core.py            # prints the table and rewrites its section of RESULTS.md
     python benchmarks/core.py --rounds 30 --device cuda
 
-Peers that are not installed are skipped (tf.signal needs tensorflow, nnAudio needs nnAudio).
+Peers that are not installed are skipped (tf.signal needs tensorflow, nnAudio needs nnAudio,
+the JAX rows jax).
 """
 
 from __future__ import annotations
@@ -116,6 +117,28 @@ def implementations(device: str = "cpu", only: tuple[str, ...] | None = None):
             }
         except ImportError:
             print("CuPy skipped: not installed", file=sys.stderr)
+    if device == "cpu" and wanted("audiofront-jax"):
+        try:
+            import functools
+
+            import jax
+
+            yj, Mj = jax.numpy.asarray(y), jax.numpy.asarray(af.melspectrogram(y, n_mels=N_MELS))
+            stft_kw = dict(n_fft=N_FFT, hop_length=HOP)
+            mel_kw = dict(sr=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS)
+            jitted = {"stft": jax.jit(functools.partial(af.stft, **stft_kw)),
+                      "melspectrogram": jax.jit(functools.partial(af.melspectrogram, **mel_kw)),
+                      "power_to_db": jax.jit(af.power_to_db)}
+            eager = {"stft": lambda: af.stft(yj, **stft_kw),
+                     "melspectrogram": lambda: af.melspectrogram(yj, **mel_kw),
+                     "power_to_db": lambda: af.power_to_db(Mj)}
+            out["audiofront-jax (jit)"] = {  # block_until_ready: the work, not its dispatch
+                op: (lambda f=f, x=(Mj if op == "power_to_db" else yj): f(x).block_until_ready())
+                for op, f in jitted.items()}
+            out["audiofront-jax (eager)"] = {op: (lambda f=f: f().block_until_ready())
+                                             for op, f in eager.items()}
+        except ImportError as exc:
+            print(f"JAX skipped: {exc!r}", file=sys.stderr)
     if device == "cpu" and wanted("tf.signal"):
         try:
             os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -178,7 +201,7 @@ def main():
         f"(tracemalloc; torch and TensorFlow allocate outside its view: -). The input is "
         f"{BATCH * SR * SECONDS * 4 / 2 ** 20:.0f} MB.",
         "",
-        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; {versions('numpy', 'scipy', 'librosa', 'torch', 'tensorflow', 'nnAudio')}.",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; {versions('numpy', 'scipy', 'librosa', 'torch', 'jax', 'tensorflow', 'nnAudio')}.",
         "",
     ]
     for op in ("stft", "melspectrogram", "power_to_db"):
