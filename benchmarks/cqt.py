@@ -55,6 +55,19 @@ def implementations(params, device):
     t = torch.from_numpy(y).to(device)
     for alg in ("multirate", "direct"):
         out[f"audiofront-torch {alg} ({device})"] = lambda alg=alg: af.cqt(t, sr=SR, algorithm=alg, **p)
+    if device == "cpu":
+        try:
+            import functools
+
+            import jax
+        except ImportError:
+            print("JAX skipped: not installed", file=sys.stderr)
+        else:
+            yj = jax.numpy.asarray(y)
+            jitted = jax.jit(functools.partial(af.cqt, sr=SR, algorithm="multirate", **p))
+            out["audiofront-jax multirate (jit)"] = lambda: jitted(yj).block_until_ready()
+            out["audiofront-jax multirate (eager)"] = lambda: af.cqt(
+                yj, sr=SR, algorithm="multirate", **p).block_until_ready()
     for name, layer in nnaudio_layers(p, device).items():
         out[f"{name} ({device})"] = lambda layer=layer: layer(t)
     if device.startswith("cuda"):
@@ -124,7 +137,7 @@ def main():
     args = parser.parse_args()
 
     lines = [f"Batch of {BATCH} float32 clips at {SR} Hz; median (and best) of {args.rounds} "
-             f"shuffled rounds; {versions('numpy', 'scipy', 'librosa', 'torch', 'nnAudio')}.", ""]
+             f"shuffled rounds; {versions('numpy', 'scipy', 'librosa', 'torch', 'jax', 'nnAudio')}.", ""]
     for workload, params in WORKLOADS.items():
         med = time_all({k: {workload: f} for k, f in implementations(params, args.device).items()},
                        args.rounds, args.device)
