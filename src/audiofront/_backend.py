@@ -287,6 +287,25 @@ def map_frames(fn, frames, xp, block: int = 256):
     return out
 
 
+def map_rows(fn, x, xp):
+    """``fn(x)`` for a function of signals ``(..., n) -> (..., ...)`` that treats each row on
+    its own. Under ``jax.jit`` a ``lax.map`` over the rows, so that a row's frames, spectrum and
+    power are all XLA holds at once (the 16 x 10 s mel: 40 against 60 ms on two cores, where
+    the framed copy of the whole batch alone is 56 MB); elsewhere one call."""
+    if fast_path(xp) != "jax" or x.ndim < 2 or not _traced(x):
+        return fn(x)
+    import jax
+
+    rows = jax.lax.map(fn, xp.reshape(x, (-1, x.shape[-1])))
+    return xp.reshape(rows, tuple(x.shape[:-1]) + tuple(rows.shape[1:]))
+
+
+def _traced(x) -> bool:
+    import jax  # imported already: a JAX array was given
+
+    return isinstance(x, jax.core.Tracer)
+
+
 _ONE_FFT_WORKER = threading.local()  # set in map_frames' threads: the FFT runs on one worker
 _THREADED = threading.Lock()
 

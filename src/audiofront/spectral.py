@@ -217,8 +217,12 @@ def frame_transform(like, xp, *, n_fft, win_length, window, method, dft_basis):
 def frame_spectra(y, xp, *, n_fft, hop_length, transform, then):
     """``then(transform(frames))`` for every whole frame of ``y`` (no padding), time-major."""
     n_frames = frame_count(y.shape[-1], frame_length=n_fft, hop_length=hop_length)
-    frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
-    return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
+
+    def spectra(x):
+        frames = _backend.frames(x, n_fft, hop_length, n_frames, xp)
+        return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
+
+    return _backend.map_rows(spectra, y, xp)
 
 
 def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
