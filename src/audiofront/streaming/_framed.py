@@ -142,7 +142,8 @@ def _resolved(spec, x):
 
     def apply(y):
         return xp.matrix_transpose(spectral.frame_spectra(
-            y, xp, n_fft=spec._n_fft, hop_length=spec._hop, transform=transform, then=then))
+            y, xp, n_fft=spec._n_fft, hop_length=spec._hop, transform=transform, then=then,
+            by_rows=spec.function in ("melspectrogram", "log_frequency_spectrogram")))
 
     _RESOLVED[key] = apply
     if len(_RESOLVED) > 64:
