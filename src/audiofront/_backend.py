@@ -91,7 +91,17 @@ def fast_path(xp) -> str:
 
 def library(xp) -> str:
     """'numpy', 'torch', 'cupy', 'jax', 'tensorflow' or 'other' for a namespace (no framework
-    import)."""
+    import); remembered per namespace module (asked several times a call)."""
+    name = _LIBRARIES.get(xp.__name__)
+    if name is None:
+        name = _LIBRARIES[xp.__name__] = _library(xp)
+    return name
+
+
+_LIBRARIES: dict = {}
+
+
+def _library(xp) -> str:
     if array_api_compat.is_numpy_namespace(xp):
         return "numpy"
     if array_api_compat.is_torch_namespace(xp):
