@@ -25,7 +25,8 @@ from .normalization import lcn, pcen, pcen_smoothing_coefficient, standardize
 from .reconstruction import griffinlim
 from .inverse import mel_to_audio, mel_to_stft, mfcc_to_audio, mfcc_to_mel, nnls
 from .scaling import amplitude_to_db, db_to_amplitude, db_to_power, power_to_db
-from .spectral import dft_basis, idft_basis, istft, magnitude, magphase, phase, spectrogram, stft
+from .inverse_stft import idft_basis, istft
+from .spectral import dft_basis, magnitude, magphase, phase, spectrogram, stft
 from .tuning import estimate_tuning, piptrack, pitch_tuning
 from .windows import get_window
 from . import streaming

@@ -18,7 +18,8 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, positive_int
-from .spectral import as_complex, istft, stft
+from .inverse_stft import istft
+from .spectral import as_complex, stft
 
 __all__ = ["griffinlim"]
 
