@@ -135,10 +135,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     caller's matrix instead of the design's (``direct_basis``, e.g. trainable).
     """
     half, hop, matrix = kern.octave_matrix(design_args, octave, algorithm)
-    if basis is None:
-        W = _backend.place(kern.octave_basis, (design_args, octave, algorithm), xp=xp,
-                           device=_backend.device_of(y), dtype=y.dtype)
-    else:
+    if basis is not None:
         W = _backend.like(basis, y, xp)
         if tuple(W.shape) != matrix.shape:
             raise ParameterError(f"direct_basis must have shape {matrix.shape} for these "
@@ -152,6 +149,10 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     plan = kern.tap_plan(design_args, octave, algorithm) \
         if basis is None and _backend.prefers_kernel_groups(xp, y) else None
     if plan is None:  # one dense product (a caller's basis may be non-zero anywhere)
+        if basis is None:
+            W = _backend.place(kern.octave_basis, (design_args, octave, algorithm), xp=xp,
+                               device=_backend.device_of(y), dtype=y.dtype)
+
         def response(block):
             out = _backend.matmul_last(block, W, xp)
             return as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
