@@ -1,6 +1,7 @@
 """The NumPy path's threads (``_backend.map_frames``): blocks of frames shared among a thread per
-core change no number, leave BLAS's own thread count as they found it, follow
-``OMP_NUM_THREADS``, and calls from several threads at once give what one call gives."""
+core give one thread's numbers (up to the rounding BLAS's own thread settings move), leave
+BLAS's thread count as they found it, follow ``OMP_NUM_THREADS``, and calls from several
+threads at once give what one call gives."""
 
 import os
 import threading
@@ -33,12 +34,13 @@ def test_threads_change_no_number_and_restore_blas(batch, monkeypatch):
     assert _blas_threads() == before  # held to one thread during the call only
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert _backend._workers() == 1
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
-        single = af.melspectrogram(batch, **MEL)  # one thread, BLAS on one as in the threads
-    np.testing.assert_array_equal(threaded, single)
-    # BLAS's own thread count moves float32 products by rounding (OpenBLAS: 2.7e-7 of the
-    # maximum here), which is all that differs from the default single-threaded call
+    # one thread (BLAS on one too, as inside the threads, and at its default): the same numbers
+    # up to the rounding of BLAS's products, which its own thread settings can move (OpenBLAS:
+    # 2.7e-7 of the maximum here; a wrongly written block would be off by its whole size)
     scale = float(np.abs(threaded).max())
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
+        single = af.melspectrogram(batch, **MEL)
+    np.testing.assert_allclose(single, threaded, rtol=0, atol=1e-6 * scale)
     np.testing.assert_allclose(af.melspectrogram(batch, **MEL), threaded, rtol=0, atol=1e-6 * scale)
     with _backend.portable():  # the standard path, one call on the whole array
         portable = af.melspectrogram(batch, **MEL)
@@ -55,20 +57,20 @@ def test_concurrent_calls_give_one_calls_numbers(batch):
         except Exception as exc:  # reported below, with the thread's number
             errors.append((i, exc))
 
-    # BLAS on one thread throughout, so that every call's products round alike (one call
-    # holds BLAS to one thread while the others run their blocks themselves)
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
-        mel, spectra = af.melspectrogram(batch, **MEL), af.stft(batch[:2], n_fft=512,
-                                                                 hop_length=128)
-        threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+    mel, spectra = af.melspectrogram(batch, **MEL), af.stft(batch[:2], n_fft=512, hop_length=128)
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
     assert not errors and len(results) == 4
+    # one call at a time takes the threads (and holds BLAS to one), the others run their blocks
+    # themselves: equal up to BLAS's rounding, as above; a block written into the wrong call's
+    # output, or twice, would be off by its whole size
     for got_mel, got_stft in results.values():
-        np.testing.assert_array_equal(got_mel, mel)
-        np.testing.assert_array_equal(got_stft, spectra)
+        np.testing.assert_allclose(got_mel, mel, rtol=0, atol=1e-6 * float(np.abs(mel).max()))
+        np.testing.assert_allclose(got_stft, spectra, rtol=0,
+                                   atol=1e-6 * float(np.abs(spectra).max()))
 
 
 def test_workers_follow_omp_num_threads(monkeypatch):
