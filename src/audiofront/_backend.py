@@ -17,6 +17,11 @@ from collections import OrderedDict
 import array_api_compat
 import numpy as np
 
+def _is_tensor(kind) -> bool:
+    """Whether ``kind`` is torch.Tensor, without importing torch."""
+    return kind.__name__ == "Tensor" and kind.__module__ == "torch"
+
+
 def array_namespace(*arrays):
     """The array-API namespace of ``arrays`` (array-api-compat's, or audiofront's small one
     over TensorFlow, which array-api-compat does not cover yet)."""
@@ -24,7 +29,7 @@ def array_namespace(*arrays):
         kind = type(arrays[0])
         if kind is np.ndarray:
             return _numpy_namespace()
-        if kind.__name__ == "Tensor" and kind.__module__ == "torch":
+        if _is_tensor(kind):
             return _torch_namespace()
     try:
         return array_api_compat.array_namespace(*arrays)
@@ -53,7 +58,7 @@ def device_of(x):
     kind = type(x)
     if kind is np.ndarray:
         return "cpu"  # array-api-compat's answer for NumPy, without its dispatch
-    if kind.__name__ == "Tensor" and kind.__module__ == "torch":
+    if _is_tensor(kind):
         return x.device  # what array-api-compat returns, without its dispatch
     if kind.__module__.startswith("tensorflow"):
         return None
@@ -179,8 +184,8 @@ def rfft(x, n: int, xp):
     if fast_path(xp) == "numpy":
         import scipy.fft
 
-        workers = _workers() if x.size >= _THREADED_FFT_SIZE and not getattr(
-            _ONE_FFT_WORKER, "active", False) else 1
+        workers = _workers() if x.size >= _THREADED_FFT_SIZE and not _ONE_FFT_WORKER.active \
+            else 1
         return scipy.fft.rfft(x, n=n, axis=-1, workers=workers)
     return xp.fft.rfft(x, n=n, axis=-1)
 
@@ -274,7 +279,7 @@ def map_frames(fn, frames, xp, block: int = 256):
     out[where[0]] = first
 
     def run(chunk):
-        before, _ONE_FFT_WORKER.active = getattr(_ONE_FFT_WORKER, "active", False), True
+        before, _ONE_FFT_WORKER.active = _ONE_FFT_WORKER.active, True
         try:
             for at in chunk:
                 out[at] = fn(frames[at])
@@ -285,8 +290,7 @@ def map_frames(fn, frames, xp, block: int = 256):
     # one threaded call at a time (another thread's call, or one from inside the pool, runs
     # its blocks itself); BLAS on one thread meanwhile: its own threads, spinning between the
     # small filterbank products, took the cores from the FFTs (46 against 27 ms for the mel)
-    if threads > 1 and not getattr(_ONE_FFT_WORKER, "active", False) and \
-            _THREADED.acquire(blocking=False):
+    if threads > 1 and not _ONE_FFT_WORKER.active and _THREADED.acquire(blocking=False):
         try:
             with _blas_controller().limit(limits=1, user_api="blas"):
                 list(_pool(os.getpid()).map(run, [rest[i::threads] for i in range(threads)]))
@@ -316,7 +320,11 @@ def _traced(x) -> bool:
     return isinstance(x, jax.core.Tracer)
 
 
-_ONE_FFT_WORKER = threading.local()  # set in map_frames' threads: the FFT runs on one worker
+class _FrameThread(threading.local):
+    active = False  # True in map_frames' threads: the FFT runs on one worker
+
+
+_ONE_FFT_WORKER = _FrameThread()
 _THREADED = threading.Lock()
 
 
@@ -376,8 +384,11 @@ def prefers_kernel_groups(xp, x) -> bool:
     they are non-zero: a seventh of the dense matrix from C1) rather than by one dense matrix:
     on NumPy and on torch's CPU, where it was measured faster; GPUs keep the dense product
     until measured there."""
-    path = fast_path(xp)
-    return path == "numpy" or (path == "torch" and x.device.type == "cpu")
+    return fast_path(xp) == "numpy" or _torch_on_cpu(xp, x)
+
+
+def _torch_on_cpu(xp, x) -> bool:
+    return fast_path(xp) == "torch" and x.device.type == "cpu"
 
 
 def matmul_last(a, b, xp):
@@ -405,7 +416,7 @@ def framed_products(x, parts, hop: int, n_frames: int, xp):
     makes a framed view unusable by BLAS, so a matrix product would copy them first; for the
     16 x 10 s CQT from C1, 51 ms against 67 ms). Elsewhere the frames times the matrix.
     """
-    if fast_path(xp) == "torch" and x.device.type == "cpu":
+    if _torch_on_cpu(xp, x):
         import torch
 
         lead, out = tuple(x.shape[:-1]), []
@@ -422,8 +433,33 @@ def framed_products(x, parts, hop: int, n_frames: int, xp):
 
 # --- constants -------------------------------------------------------------------------------
 
-_PLACED: OrderedDict = OrderedDict()
-_PLACED_MAX = 128
+class Lru:
+    """A bounded memo, least recently used out first: ``get(key)`` (None when absent) and
+    ``put(key, value)``."""
+
+    def __init__(self, size: int):
+        self._items, self._size = OrderedDict(), size
+
+    def get(self, key):
+        hit = self._items.get(key)
+        if hit is not None:
+            self._items.move_to_end(key)
+        return hit
+
+    def put(self, key, value):
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return value
+
+
+def where_key(xp, device, dtype) -> tuple:
+    """A hashable key for (namespace, device, dtype): NumPy dtypes as they are (their str()
+    costs more than the lookup), other dtypes and devices by name."""
+    return xp.__name__, str(device), dtype if isinstance(dtype, np.dtype) else str(dtype)
+
+
+_PLACED = Lru(128)
 
 
 def place(build, args: tuple, *, xp=None, device=None, dtype=None, cache: bool = True):
@@ -445,23 +481,16 @@ def place(build, args: tuple, *, xp=None, device=None, dtype=None, cache: bool =
 def _place(build, args, xp, device, dtype, cache):
     if dtype is None:
         dtype = xp.__array_namespace_info__().default_dtypes(device=device)["real floating"]
-    # NumPy dtypes are hashable keys as they are (their str() costs more than the lookup)
-    key = (build.__module__, build.__qualname__, args, xp.__name__, str(device),
-           dtype if isinstance(dtype, np.dtype) else str(dtype))
+    key = (build.__module__, build.__qualname__, args, *where_key(xp, device, dtype))
     if cache:
         hit = _PLACED.get(key)
         if hit is not None:
-            _PLACED.move_to_end(key)
             return hit
     host_dtype = np.float32 if _is_float32(dtype) else np.float64
     with _concrete(xp):
         out = xp.asarray(np.array(_host(build, args, host_dtype), dtype=host_dtype), dtype=dtype,
                          device=device)
-    if cache:
-        _PLACED[key] = out
-        if len(_PLACED) > _PLACED_MAX:
-            _PLACED.popitem(last=False)
-    return out
+    return _PLACED.put(key, out) if cache else out
 
 
 def _is_float32(dtype) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import OrderedDict
 
 import numpy as np
 
@@ -117,11 +116,9 @@ def _resolved(spec, x):
     and constant lookups, which cost a step of two frames more than its arithmetic."""
     xp = _backend.array_namespace(x)
     device = _backend.device_of(x)
-    key = (spec, xp.__name__, x.dtype if isinstance(x.dtype, np.dtype) else str(x.dtype),
-           str(device))
+    key = (spec, *_backend.where_key(xp, device, x.dtype))
     hit = _RESOLVED.get(key)
     if hit is not None:
-        _RESOLVED.move_to_end(key)
         return hit
     p, where = spec._kwargs, dict(xp=xp, device=device, dtype=x.dtype)
     transform = spectral.frame_transform(x, xp, n_fft=spec._n_fft, win_length=spec._win,
@@ -145,13 +142,10 @@ def _resolved(spec, x):
             y, xp, n_fft=spec._n_fft, hop_length=spec._hop, transform=transform, then=then,
             by_rows=spec.function in ("melspectrogram", "log_frequency_spectrogram")))
 
-    _RESOLVED[key] = apply
-    if len(_RESOLVED) > 64:
-        _RESOLVED.popitem(last=False)
-    return apply
+    return _RESOLVED.put(key, apply)
 
 
-_RESOLVED: OrderedDict = OrderedDict()
+_RESOLVED = _backend.Lru(64)
 RESOLVED = ("stft", "spectrogram", "melspectrogram", "log_frequency_spectrogram")
 
 OFFLINE = {"stft": spectral.stft, "spectrogram": spectral.spectrogram,
