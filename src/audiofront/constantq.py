@@ -36,6 +36,7 @@ import numpy as np
 from . import _backend, _checks
 from . import constantq_kernels as kern
 from ._checks import ParameterError, positive_int
+from ._compiled import jax_compiled
 from .constantq_kernels import cqt_frequencies  # public here too
 from .framing import PAD_MODES, pad
 from .tuning import estimate_tuning
@@ -194,6 +195,7 @@ def _flops(design: kern.Design, n_samples: int, algorithm: str) -> float:
     return total
 
 
+@jax_compiled
 def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
         gamma: float | None = None, bins_per_octave: int = 12, tuning: float = 0.0,
         filter_scale: float = 1.0, norm=1, sparsity: float = 0.0, window="hann",
@@ -318,6 +320,7 @@ def _sqrt_lengths(args):
     return out
 
 
+@jax_compiled
 def cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
         bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0, norm=1,
         sparsity: float = 0.0, window="hann", scale: bool = True, pad_mode: str = "constant",
@@ -426,6 +429,7 @@ def _pseudo_matrix(args):
     return _pseudo_basis(args)[1]
 
 
+@jax_compiled
 def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: int = 84,
                bins_per_octave: int = 12, tuning: float = 0.0, filter_scale: float = 1.0,
                norm=1, sparsity: float = 0.0, window="hann", scale: bool = True,

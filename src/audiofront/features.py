@@ -9,6 +9,7 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, one_of, positive_int
+from ._compiled import jax_compiled
 from ._docs import fill
 from .filterbanks import dct_args, dct_host, log_constant, mel_constant
 from .framing import pad
@@ -37,6 +38,7 @@ def apply_filterbank(S, /, *, filterbank):
     return xp.matrix_transpose(apply_bands(xp.matrix_transpose(S), _backend.like(filterbank, S, xp), xp))
 
 
+@jax_compiled
 @fill
 def melspectrogram(y=None, /, *, S=None, sr: float = 22050, n_fft: int = 2048,
                    hop_length: int | None = None,
@@ -97,6 +99,7 @@ def melspectrogram(y=None, /, *, S=None, sr: float = 22050, n_fft: int = 2048,
                      method=method, dft_basis=dft_basis, check_finite=check_finite)
 
 
+@jax_compiled
 @fill
 def log_frequency_spectrogram(y, /, *, sr: float = 22050, n_fft: int = 2048,
                               hop_length: int | None = None, win_length: int | None = None,
@@ -230,6 +233,7 @@ def _dct_weights(n_mfcc: int, n_mels: int, norm, _dct_type: int, lifter: float) 
     return out
 
 
+@jax_compiled
 def mfcc(y=None, /, *, S=None, sr: float = 22050, n_mfcc: int = 20, norm: str | None = "ortho",
          lifter: float = 0.0, dct_type: int = 2, ref=1.0, amin: float = 1e-10, top_db: float | None = 80.0,
          **melspectrogram_params):

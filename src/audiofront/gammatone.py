@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, positive_float, positive_int
+from ._compiled import jax_compiled
 from .spectral import spectrogram_frames
 
 __all__ = ["gammatone_filterbank", "erb_frequencies", "gammatonegram"]
@@ -103,6 +104,7 @@ def gammatone_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 
     return _backend.place(_gammatone_host, args, xp=xp, device=device, dtype=dtype, cache=False)
 
 
+@jax_compiled
 def gammatonegram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: int | None = None,
                   win_length: int | None = None, window="hann", center: bool = True,
                   pad_mode: str = "constant", power: float = 2.0, n_bins: int = 64,

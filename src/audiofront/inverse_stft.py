@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, one_of
+from ._compiled import jax_compiled
 from .framing import overlap_add, pad
 from .spectral import METHODS
 from .windows import stft_window
@@ -77,6 +78,7 @@ def _idft_basis_for(parts, xp, n_fft, idft_basis):
     return basis
 
 
+@jax_compiled
 def istft(S, /, *, n_fft: int | None = None, hop_length: int | None = None,
           win_length: int | None = None, window="hann", center: bool = True,
           length: int | None = None, method: str = "fft", idft_basis=None):

@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _backend, _checks
 from ._checks import ParameterError, one_of, positive_float
+from ._compiled import jax_compiled
 from ._docs import fill
 from .framing import PAD_MODES, frame_count, pad
 from .windows import named, padded_host, stft_window
@@ -259,6 +260,7 @@ def as_complex(spec, xp):
 
 # --- public functions ------------------------------------------------------------------------
 
+@jax_compiled
 @fill
 def stft(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
          win_length: int | None = None, window="hann", center: bool = True,
@@ -294,6 +296,7 @@ def stft(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
     return xp.matrix_transpose(spec)
 
 
+@jax_compiled
 @fill
 def spectrogram(y, /, *, n_fft: int = 2048, hop_length: int | None = None,
                 win_length: int | None = None, window="hann", center: bool = True,

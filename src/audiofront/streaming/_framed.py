@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _backend, _checks, features, filterbanks, spectral
 from .._checks import ParameterError
+from .._compiled import plain
 from ._state import Spec, State, empty_like, register_pytree
 
 
@@ -148,7 +149,9 @@ def _resolved(spec, x):
 _RESOLVED = _backend.Lru(64)
 RESOLVED = ("stft", "spectrogram", "melspectrogram", "log_frequency_spectrogram")
 
-OFFLINE = {"stft": spectral.stft, "spectrogram": spectral.spectrogram,
-           "melspectrogram": features.melspectrogram,
-           "log_frequency_spectrogram": features.log_frequency_spectrogram,
-           "mfcc": features.mfcc}
+# the plain offline functions: a stream's chunks change shape from step to step, and each new
+# shape would be a compile of the eager-JAX jit (see _compiled)
+OFFLINE = {"stft": plain(spectral.stft), "spectrogram": plain(spectral.spectrogram),
+           "melspectrogram": plain(features.melspectrogram),
+           "log_frequency_spectrogram": plain(features.log_frequency_spectrogram),
+           "mfcc": plain(features.mfcc)}
