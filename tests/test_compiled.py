@@ -138,3 +138,10 @@ def test_errors_are_the_same_compiled():
     for _ in range(3):
         with pytest.raises(af.ParameterError, match="check_finite"):
             af.spectrogram(bad, n_fft=512, check_finite=True)
+
+
+def test_warnings_point_at_the_users_call():
+    """Warned while traced (once per signature), at the user's line, not inside jax."""
+    with pytest.warns(UserWarning, match="mel bands are empty") as record:
+        af.melspectrogram(jnp.zeros(512), sr=8000, n_fft=64, n_mels=128)
+    assert record[0].filename == __file__

@@ -7,6 +7,9 @@ can see at once which call went wrong and why.
 from __future__ import annotations
 
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -17,6 +20,20 @@ __all__ = ["ParameterError"]
 
 class ParameterError(ValueError):
     """A configuration argument is out of range or inconsistent with the input."""
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_warning(message: str) -> None:
+    """``warnings.warn(message, UserWarning)`` attributed to the user's line: the first frame
+    outside audiofront, however many of its frames (a decorator, a compat layer, a shared
+    helper) and, for a compiled eager JAX call, of jax's tracing machinery lie between."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and (frame.f_code.co_filename.startswith(_PACKAGE)
+                                 or frame.f_globals.get("__name__", "").startswith("jax")):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def positive_int(value, name: str, *, allow_zero: bool = False) -> int:

@@ -8,7 +8,9 @@ concrete JAX arrays runs as a cached ``jax.jit`` of itself, compiled on the firs
 given parameters and array shapes, dtypes and devices. That costs nothing eager JAX would not
 pay: its own first call of a shape compiles each primitive for that shape, and took 1.3-1.5 s
 for that mel where the whole pipeline's compile takes 0.37-0.39 s; and every call of a
-signature runs the same executable, so equal inputs give equal bits.
+signature runs the same executable, so equal inputs give equal bits. What the Python code does
+besides computing (a warning about empty mel bands, say) happens while it is traced: once per
+signature, not at every call.
 
 Everything else is the plain call: NumPy, torch and the rest; JAX tracers (the caller's own
 ``jit`` / ``grad`` / ``vmap``); calls nested in a decorated call; parameters that cannot be
@@ -27,7 +29,7 @@ import threading
 
 import numpy as np
 
-from . import _backend
+from . import _constants
 
 __all__ = ["jax_compiled", "plain"]
 
@@ -37,8 +39,8 @@ class _Nesting(threading.local):
 
 
 _NESTING = _Nesting()
-_COMPILED = _backend.Lru(64)  # (function, static parameters) -> its jax.jit
-_EAGER = _backend.Lru(64)  # (function, static parameters) whose trace needs concrete values
+_COMPILED = _constants.Lru(64)  # (function, static parameters) -> its jax.jit
+_EAGER = _constants.Lru(64)  # (function, static parameters) whose trace needs concrete values
 
 
 def jax_compiled(fn):

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, positive_int
 from .constantq import cqt
 from .constantq_kernels import fmin_hz
@@ -66,7 +66,7 @@ def chroma_cqt(y=None, /, *, C=None, sr: float = 22050, hop_length: int = 512, f
         C = xp.abs(C) if _backend.dtype_kind(xp, C.dtype) == "complex" else C
         xp, C = _checks.float_signal(C, "C", min_ndim=2)
         n_bins = C.shape[-2]
-    fold = _backend.place(_cq_to_chroma, (n_bins, bins_per_octave, n_chroma, fmin_hz(fmin)),
+    fold = _constants.place(_cq_to_chroma, (n_bins, bins_per_octave, n_chroma, fmin_hz(fmin)),
                           xp=xp, device=_backend.device_of(C), dtype=C.dtype)
     chroma = fold @ C
     if threshold:

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, positive_int
 
 __all__ = ["mu_law_encode", "mu_law_decode", "mu_compress", "mu_expand"]
@@ -127,7 +127,7 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
     _check_unit_range(x, xp)
     y = _compress(x, mu, xp)
     if quantize:
-        edges = _backend.place(_bin_edges, (mu,), xp=xp, device=_backend.device_of(x),
+        edges = _constants.place(_bin_edges, (mu,), xp=xp, device=_backend.device_of(x),
                                dtype=x.dtype)
         flat = xp.reshape(y, (-1,))
         index = xp.reshape(xp.searchsorted(edges, flat, side="left"), tuple(y.shape))

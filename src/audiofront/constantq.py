@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from . import constantq_kernels as kern
 from ._checks import ParameterError, positive_int
 from ._compiled import jax_compiled
@@ -91,7 +91,7 @@ def _decimate(y, xp):
     rows = (n_out + _BLOCK - 1) // _BLOCK + 1
     padded = pad(y, _FIR_HALF, 2 * _BLOCK * rows - n - _FIR_HALF, xp=xp)
     odd = xp.reshape(padded[..., 1::2], tuple(y.shape[:-1]) + (rows, _BLOCK))
-    A = _backend.place(_decimation_matrix, (), xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+    A = _constants.place(_decimation_matrix, (), xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     # both products over every row (a contiguous reshape, no copy), then shifted and added
     out = (_backend.matmul_last(odd, A[:_BLOCK, :], xp)[..., :-1, :]
            + _backend.matmul_last(odd, A[_BLOCK:, :], xp)[..., 1:, :])
@@ -137,7 +137,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     """
     half, hop, matrix = kern.octave_matrix(design_args, octave, algorithm)
     if basis is not None:
-        W = _backend.like(basis, y, xp)
+        W = _constants.like(basis, y, xp)
         if tuple(W.shape) != matrix.shape:
             raise ParameterError(f"direct_basis must have shape {matrix.shape} for these "
                                  f"parameters (cqt_direct_basis builds it). Received: "
@@ -151,7 +151,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
         if basis is None and _backend.prefers_kernel_groups(xp, y) else None
     if plan is None:  # one dense product (a caller's basis may be non-zero anywhere)
         if basis is None:
-            W = _backend.place(kern.octave_basis, (design_args, octave, algorithm), xp=xp,
+            W = _constants.place(kern.octave_basis, (design_args, octave, algorithm), xp=xp,
                                device=_backend.device_of(y), dtype=y.dtype)
 
         def response(block):
@@ -162,7 +162,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
                                                              n_frames, xp), xp)
     # each group of bins against the rows where its kernels are: the same sums
     where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
-    groups = [(lo, hi, b1 - b0, _backend.place(kern.tap_group,
+    groups = [(lo, hi, b1 - b0, _constants.place(kern.tap_group,
                                                (design_args, octave, algorithm, i), **where))
               for i, (b0, b1, lo, hi) in enumerate(plan)]
 
@@ -307,7 +307,7 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
         C = xp.concat(parts[::-1], axis=-1)
     C = xp.matrix_transpose(C)
     if scale:
-        lengths = _backend.place(_sqrt_lengths, (args,), xp=xp, device=_backend.device_of(y),
+        lengths = _constants.place(_sqrt_lengths, (args,), xp=xp, device=_backend.device_of(y),
                                  dtype=y.dtype)
         C = C / xp.astype(lengths[:, None], C.dtype)  # complex / complex: no mixed-kind promotion
     return C
@@ -386,7 +386,7 @@ def cqt_direct_basis(*, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     """
     args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
                       sparsity, window, gamma, intervals, kernels)
-    return _backend.place(kern.octave_basis, (args, 0, "direct"), xp=xp, device=device, dtype=dtype,
+    return _constants.place(kern.octave_basis, (args, 0, "direct"), xp=xp, device=device, dtype=dtype,
                           cache=False)
 
 
@@ -446,7 +446,7 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale,
                       norm, sparsity, window, 0.0)
     n_fft, _ = _pseudo_basis(args)
-    basis = _backend.place(_pseudo_matrix, (args,), xp=xp, device=_backend.device_of(y),
+    basis = _constants.place(_pseudo_matrix, (args,), xp=xp, device=_backend.device_of(y),
                            dtype=y.dtype)
     C = spectrogram_frames(y, xp, power=1.0, filterbank=basis, n_fft=n_fft,
                            hop_length=args[1], win_length=None, window="hann", center=True,
@@ -454,7 +454,7 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     C = xp.matrix_transpose(C)
     if scale:
         return C / math.sqrt(n_fft)
-    lengths = _backend.place(_pseudo_lengths, (args, n_fft), xp=xp, device=_backend.device_of(y),
+    lengths = _constants.place(_pseudo_lengths, (args, n_fft), xp=xp, device=_backend.device_of(y),
                              dtype=y.dtype)
     return C * lengths[:, None]
 

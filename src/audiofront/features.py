@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, one_of, positive_int
 from ._compiled import jax_compiled
 from ._docs import fill
@@ -22,7 +22,7 @@ __all__ = ["melspectrogram", "log_frequency_spectrogram", "apply_filterbank", "m
 
 def _filtered(y, xp, filterbank, bands, **spectrogram_params):
     """The spectrogram of ``y`` through ``filterbank``: ``(..., bands, frames)``."""
-    out = spectrogram_frames(y, xp, filterbank=_backend.like(filterbank, y, xp), bands=bands,
+    out = spectrogram_frames(y, xp, filterbank=_constants.like(filterbank, y, xp), bands=bands,
                              **spectrogram_params)
     return xp.matrix_transpose(out)
 
@@ -35,7 +35,7 @@ def apply_filterbank(S, /, *, filterbank):
     array, shape ``(..., n_bands, frames)``, the namespace, device and dtype of ``S``
     """
     xp, S = _checks.float_signal(S, "S", min_ndim=2)
-    return xp.matrix_transpose(apply_bands(xp.matrix_transpose(S), _backend.like(filterbank, S, xp), xp))
+    return xp.matrix_transpose(apply_bands(xp.matrix_transpose(S), _constants.like(filterbank, S, xp), xp))
 
 
 @jax_compiled
@@ -164,7 +164,7 @@ def mfcc_basis(n_mfcc: int = 20, n_mels: int = 128, *, norm: str | None = "ortho
     -------
     array, shape ``(n_mfcc, n_mels)``; float64 NumPy unless ``xp`` / ``dtype`` say otherwise
     """
-    return _backend.place(_lifted_dct_host, _mfcc_args(n_mfcc, n_mels, norm, dct_type, lifter),
+    return _constants.place(_lifted_dct_host, _mfcc_args(n_mfcc, n_mels, norm, dct_type, lifter),
                           xp=xp, device=device, dtype=dtype, cache=False)
 
 
@@ -201,13 +201,13 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
     """
     xp, S_db = _checks.float_signal(S_db, "S_db", min_ndim=2)
     if dct_basis is not None:
-        return _backend.like(dct_basis, S_db, xp) @ S_db
+        return _constants.like(dct_basis, S_db, xp) @ S_db
     args = _mfcc_args(n_mfcc, S_db.shape[-2], norm, dct_type, lifter)
     if args[3] != 2:
-        basis = _backend.place(_lifted_dct_host, args, xp=xp, device=_backend.device_of(S_db),
+        basis = _constants.place(_lifted_dct_host, args, xp=xp, device=_backend.device_of(S_db),
                                dtype=S_db.dtype)
         return basis @ S_db
-    weights = _backend.place(_dct_weights, args, xp=xp, device=_backend.device_of(S_db),
+    weights = _constants.place(_dct_weights, args, xp=xp, device=_backend.device_of(S_db),
                              dtype=S_db.dtype)
     n_mels = S_db.shape[-2]
     X = _backend.rfft(xp.matrix_transpose(S_db), 2 * n_mels, xp)[..., :args[0]]
@@ -348,7 +348,7 @@ def delta(data, /, *, width: int = 9, order: int = 1, axis: int = -1, mode: str 
             f"mode='interp' needs at least width={width} samples along axis {axis}; received "
             f"{n}. Use a smaller width or another mode."
         )
-    weights = _backend.place(_savgol_host, (width, order), xp=xp, device=_backend.device_of(x),
+    weights = _constants.place(_savgol_host, (width, order), xp=xp, device=_backend.device_of(x),
                              dtype=x.dtype)
     if mode != "interp":
         x = pad(x, half, half, mode=_PAD_FOR_MODE[mode], xp=xp)

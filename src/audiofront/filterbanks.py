@@ -10,12 +10,11 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-import warnings
 from typing import NamedTuple
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, one_of, positive_float, positive_int
 
 __all__ = ["hz_to_mel", "mel_to_hz", "mel_frequencies", "fft_frequencies", "frequency_grid",
@@ -104,7 +103,7 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     n_mels = positive_int(n_mels, "n_mels")
     fmin = positive_float(fmin, "fmin", allow_zero=True)
     fmax = positive_float(fmax, "fmax")
-    return _backend.place(_mel_frequencies_host, (n_mels, fmin, fmax, bool(htk)), xp=xp,
+    return _constants.place(_mel_frequencies_host, (n_mels, fmin, fmax, bool(htk)), xp=xp,
                           device=device, dtype=dtype, cache=False)
 
 
@@ -220,7 +219,7 @@ def _mel_weights32(*args):
     return weights
 
 
-_mel_weights.float32 = _mel_weights32  # _backend.place builds float32 constants with it
+_mel_weights.float32 = _mel_weights32  # _constants.place builds float32 constants with it
 
 
 def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
@@ -263,35 +262,33 @@ def mel_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_mels: int = 128,
     >>> af.mel_filterbank(sr=16000, n_fft=512, n_mels=40).shape
     (40, 257)
     """
-    args = _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, stacklevel=3)
-    return _backend.place(_mel_weights, args, xp=xp, device=device, dtype=dtype, cache=False)
+    args = _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm)
+    return _constants.place(_mel_weights, args, xp=xp, device=device, dtype=dtype, cache=False)
 
 
-def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, *, stacklevel):
+def _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm):
     """The checked, hashable arguments of ``_mel_host``; warns about empty bands at the
-    user's call (``stacklevel`` counts from the ``warnings.warn`` call)."""
+    user's call."""
     n_fft = positive_int(n_fft, "n_fft")
     n_mels = positive_int(n_mels, "n_mels")
     sr, fmin, fmax = _check_band(sr, fmin, fmax)
     args = (sr, n_fft, n_mels, fmin, fmax, bool(htk), check_norm(norm))
     empty = _mel_host(*args)[1]
     if empty:
-        warnings.warn(  # librosa's first sentences, so code matching them still does
+        _checks.user_warning(  # librosa's first sentences, so code matching them still does
             f"Empty filters detected in mel frequency basis. Some channels will produce empty "
             f"responses. Try increasing your sampling rate (and fmax) or reducing n_mels. "
             f"{len(empty)} of the {n_mels} mel bands are empty (bands {list(empty[:8])}"
             f"{'...' if len(empty) > 8 else ''}): they fall between the FFT bins of n_fft={n_fft} "
-            f"at sr={sr}; a larger n_fft or a higher fmin helps too.",
-            UserWarning, stacklevel=stacklevel,
-        )
+            f"at sr={sr}; a larger n_fft or a higher fmin helps too.")
     return args
 
 
 def mel_constant(*, sr, n_fft, n_mels, fmin, fmax, htk, norm, xp, device, dtype):
     """For the library's own use: ``(the shared, cached mel filterbank on xp / device /
     dtype, its band plan)``; callers must not modify the array. Warns as
-    :func:`mel_filterbank` does, at the caller's caller (the user's feature call)."""
-    args = _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm, stacklevel=4)
+    :func:`mel_filterbank` does, at the user's feature call."""
+    args = _mel_args(sr, n_fft, n_mels, fmin, fmax, htk, norm)
     return _shared(_mel_weights, args, xp, device, dtype)
 
 
@@ -320,8 +317,8 @@ _transposed.float32 = _transposed32
 def _shared(build, args, xp, device, dtype):
     """``(the cached constant build(*args) placed on xp / device / dtype, its Bands)``."""
     where = dict(xp=xp, device=device, dtype=dtype)
-    return (_backend.place(build, args, **where),
-            Bands(band_plan(build, args), _backend.place(_transposed, (build, args), **where)))
+    return (_constants.place(build, args, **where),
+            Bands(band_plan(build, args), _constants.place(_transposed, (build, args), **where)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -402,7 +399,7 @@ def log_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 84,
     (84, 1025)
     """
     args = _log_args(sr, n_fft, n_bins, bins_per_octave, fmin, spread)
-    return _backend.place(_log_host, args, xp=xp, device=device, dtype=dtype, cache=False)
+    return _constants.place(_log_host, args, xp=xp, device=device, dtype=dtype, cache=False)
 
 
 def _log_args(sr, n_fft, n_bins, bins_per_octave, fmin, spread):
@@ -470,7 +467,7 @@ def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", dct_type: i
     -------
     array, shape ``(n_out, n_in)``
     """
-    return _backend.place(dct_host, dct_args(n_out, n_in, norm, dct_type), xp=xp, device=device,
+    return _constants.place(dct_host, dct_args(n_out, n_in, norm, dct_type), xp=xp, device=device,
                           dtype=dtype, cache=False)
 
 

@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, positive_float, positive_int
 from ._compiled import jax_compiled
 from .spectral import spectrogram_frames
@@ -101,7 +101,7 @@ def gammatone_filterbank(*, sr: float = 22050, n_fft: int = 2048, n_bins: int = 
     (32, 257)
     """
     args = _gammatone_args(sr, n_fft, n_bins, fmin, fmax, width)
-    return _backend.place(_gammatone_host, args, xp=xp, device=device, dtype=dtype, cache=False)
+    return _constants.place(_gammatone_host, args, xp=xp, device=device, dtype=dtype, cache=False)
 
 
 @jax_compiled
@@ -138,11 +138,11 @@ def gammatonegram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: int
     """
     xp, y = _checks.float_signal(y)
     if gammatone_basis is None:
-        gammatone_basis = _backend.place(_gammatone_host,
+        gammatone_basis = _constants.place(_gammatone_host,
                                          _gammatone_args(sr, n_fft, n_bins, fmin, fmax, width),
                                          xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     else:
-        gammatone_basis = _backend.like(gammatone_basis, y, xp)
+        gammatone_basis = _constants.like(gammatone_basis, y, xp)
     P = spectrogram_frames(y, xp, power=power, filterbank=gammatone_basis, n_fft=n_fft,
                            hop_length=hop_length, win_length=win_length, window=window,
                            center=center, pad_mode=pad_mode, method=method,

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, positive_float
 from .filterbanks import dct_args, mel_filterbank
 from .reconstruction import griffinlim
@@ -237,7 +237,7 @@ def mfcc_to_mel(mfcc, /, *, n_mels: int = 128, dct_type: int = 2, norm: str | No
         tiny = float(xp.finfo(mfcc.dtype).smallest_normal)
         mfcc = mfcc / xp.asarray(sine[:, None] + tiny, dtype=mfcc.dtype, device=dev)
     args = dct_args(n_mfcc, n_mels, norm, dct_type, names=("n_mfcc", "n_mels"))
-    inverse = _backend.place(_idct_host, args, xp=xp, device=dev, dtype=mfcc.dtype)
+    inverse = _constants.place(_idct_host, args, xp=xp, device=dev, dtype=mfcc.dtype)
     return db_to_power(inverse @ mfcc, ref=ref)
 
 

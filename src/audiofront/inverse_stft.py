@@ -8,7 +8,7 @@ import functools
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, one_of
 from ._compiled import jax_compiled
 from .framing import overlap_add, pad
@@ -61,16 +61,16 @@ def idft_basis(*, n_fft: int = 2048, xp=None, device=None, dtype=None):
     True
     """
     n_fft = _checks.positive_int(n_fft, "n_fft")
-    return _backend.place(_idft_host, (n_fft,), xp=xp, device=device, dtype=dtype, cache=False)
+    return _constants.place(_idft_host, (n_fft,), xp=xp, device=device, dtype=dtype, cache=False)
 
 
 def _idft_basis_for(parts, xp, n_fft, idft_basis):
     """The inverse basis for method 'dft' beside the real ``parts``: the caller's (checked),
     or the cached one."""
     if idft_basis is None:
-        return _backend.place(_idft_host, (n_fft,), xp=xp, device=_backend.device_of(parts),
+        return _constants.place(_idft_host, (n_fft,), xp=xp, device=_backend.device_of(parts),
                               dtype=parts.dtype)
-    basis = _backend.like(idft_basis, parts, xp)
+    basis = _constants.like(idft_basis, parts, xp)
     want = (2 * (n_fft // 2 + 1), n_fft)
     if tuple(basis.shape) != want:
         raise ParameterError(f"idft_basis must have shape {want} for n_fft={n_fft}. Received: "

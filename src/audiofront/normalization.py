@@ -31,7 +31,7 @@ import numbers
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, positive_float, positive_int
 from .framing import pad
 
@@ -70,7 +70,7 @@ def _scalar_or_bands(value, name, xp, S, *, low, high=None, strict_low=False):
             bounds = f"{'>' if strict_low else '>='} {low}" + (f" and <= {high}" if high else "")
             raise ParameterError(f"{name} must be {bounds}. Received: {name}={value}")
         return value
-    arr = _backend.like(value, S, xp)
+    arr = _constants.like(value, S, xp)
     if arr.ndim == 0:
         return arr
     if arr.ndim == 1:
@@ -181,7 +181,7 @@ def pcen(S, /, *, sr: float = 22050, hop_length: int = 512, gain=0.98, bias=2.0,
     if zi is None:
         zi = 1.0 - b  # lfilter_zi([b], [1, b - 1]): the steady state for an input of 1
     else:
-        zi = _backend.like(zi, S, xp)
+        zi = _constants.like(zi, S, xp)
         zi = xp.moveaxis(zi, time, -1) if zi.ndim == S.ndim and time != S.ndim - 1 else zi
     smooth, zf = _smooth(ref, b, zi, xp)
     # the gain control in log space, as librosa: (eps + M) ** -gain
@@ -327,7 +327,7 @@ def _triangle(rate, shift, size, x, xp):
     host constant; per-band rates ``(bands, 1)`` are built in ``x``'s namespace so that
     gradients reach them."""
     if isinstance(rate, float):
-        return _backend.place(_triangle_host, (rate, shift, size), xp=xp,
+        return _constants.place(_triangle_host, (rate, shift, size), xp=xp,
                               device=_backend.device_of(x), dtype=x.dtype)
     k = xp.arange(size, dtype=x.dtype, device=_backend.device_of(x))
     gap = k[None, :] - k[:, None] + shift
@@ -486,10 +486,10 @@ def standardize(S, /, *, axis=(-2, -1), mean=None, std=None, eps: float = 1e-10)
         centred = S - xp.mean(S, axis=axes, keepdims=True)
         std = xp.sqrt(xp.mean(centred * centred, axis=axes, keepdims=True))
     elif not isinstance(std, numbers.Real):
-        std = _backend.like(std, S, xp)
+        std = _constants.like(std, S, xp)
     if mean is None:
         mean = xp.mean(S, axis=axes, keepdims=True)
     elif not isinstance(mean, numbers.Real):
-        mean = _backend.like(mean, S, xp)
+        mean = _constants.like(mean, S, xp)
     return (S - mean) / (std + eps)
 

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, positive_float, positive_int
 from .spectral import stft
 
@@ -120,7 +120,7 @@ def _layer(x, g, cutoff, xp):
     """relu, the ``cutoff`` lowest and highest entries set to 0, then ``** g`` (a log for
     ``g = 0``, as nnAudio)."""
     n = x.shape[-1]
-    keep = _backend.place(_band_mask, (n, cutoff), xp=xp, device=_backend.device_of(x),
+    keep = _constants.place(_band_mask, (n, cutoff), xp=xp, device=_backend.device_of(x),
                           dtype=x.dtype)
     x = xp.maximum(x, xp.zeros_like(x))
     if g == 0:
@@ -188,7 +188,7 @@ def cfp(y, /, *, sr: float = 16000, hop_length: int = 320, window_size: int = 20
         raise ParameterError(f"g needs at least two compressions (spectrum, cepstrum). "
                              f"Received: g={g}")
     n_fft = int(sr / fr)
-    window = _backend.place(_blackman_harris, (positive_int(window_size, "window_size"),),
+    window = _constants.place(_blackman_harris, (positive_int(window_size, "window_size"),),
                             xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     S = xp.abs(stft(y, n_fft=n_fft, hop_length=hop_length, win_length=window_size,
                     window=window, center=True, pad_mode=pad_mode))
@@ -206,8 +206,8 @@ def cfp(y, /, *, sr: float = 16000, hop_length: int = 320, window_size: int = 20
             spec = layer
     freq_idx, quef_idx = _kept(sr, fr, fc, tc)
     where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
-    F = _backend.place(_frequency_map, args, **where)
-    Q = _backend.place(_quefrency_map, args, **where)
+    F = _constants.place(_frequency_map, args, **where)
+    Q = _constants.place(_quefrency_map, args, **where)
     tfrL0 = F @ xp.matrix_transpose(spectrum[..., :freq_idx])
     tfrLF = F @ xp.matrix_transpose(spec[..., :freq_idx])
     tfrLQ = Q @ xp.matrix_transpose(ceps[..., :quef_idx])

@@ -8,7 +8,6 @@ for a single spectrogram.
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
@@ -28,9 +27,9 @@ def _values(S, name, *, complex_hint=None):
     xp = _checks.namespace(S, name)
     kind = _backend.dtype_kind(xp, S.dtype)
     if kind == "complex" and complex_hint is not None:
-        warnings.warn(f"{complex_hint[0]} was called on complex input so phase information will be "
-                      f"discarded. To suppress this warning, call {complex_hint[1]} instead.",
-                      UserWarning, stacklevel=3)
+        _checks.user_warning(
+            f"{complex_hint[0]} was called on complex input so phase information will be "
+            f"discarded. To suppress this warning, call {complex_hint[1]} instead.")
         S = xp.abs(S)
     elif kind == "other":  # integer or boolean
         S = xp.astype(S, xp.__array_namespace_info__().default_dtypes(

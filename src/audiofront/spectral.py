@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 
 import numpy as np
 
-from . import _backend, _checks
+from . import _backend, _checks, _constants
 from ._checks import ParameterError, one_of, positive_float
 from ._compiled import jax_compiled
 from ._docs import fill
@@ -80,11 +79,11 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     cycles = None if frequencies is None else _cycles(frequencies, sr)
     spec = named(window)
     if spec is not None:
-        return _backend.place(_dft_host, (n_fft, *spec, win_length, cycles), xp=xp,
+        return _constants.place(_dft_host, (n_fft, *spec, win_length, cycles), xp=xp,
                               device=device, dtype=dtype, cache=False)
     host = np.asarray(window, dtype=np.float64)
     w = stft_window(host, win_length, n_fft, host, _backend.array_namespace(host))
-    return _backend.place(lambda: w[:, None] * _dft_host(n_fft, cycles=cycles), (), xp=xp,
+    return _constants.place(lambda: w[:, None] * _dft_host(n_fft, cycles=cycles), (), xp=xp,
                           device=device, dtype=dtype, cache=False)
 
 
@@ -117,8 +116,8 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
         _checks.finite(y, xp)
     if center:
         if n_fft > y.shape[-1]:  # librosa's warning, word for word
-            warnings.warn(f"n_fft={n_fft} is too large for input signal of length={y.shape[-1]}",
-                          UserWarning, stacklevel=4)
+            _checks.user_warning(
+                f"n_fft={n_fft} is too large for input signal of length={y.shape[-1]}")
         y = pad(y, n_fft // 2, n_fft // 2, mode=pad_mode, xp=xp)
     else:
         one_of(pad_mode, "pad_mode", PAD_MODES)
@@ -174,7 +173,7 @@ def frame_spectra(y, xp, *, n_fft, hop_length, transform, then, by_rows=False):
 def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
     """The windowed basis for method 'dft': the caller's, or built (and cached) from the window."""
     if dft_basis is not None:
-        basis = _backend.like(dft_basis, y, xp)
+        basis = _constants.like(dft_basis, y, xp)
         if basis.ndim != 2 or basis.shape[0] != n_fft or basis.shape[1] % 2 or not basis.shape[1]:
             raise ParameterError(
                 f"dft_basis must have shape (n_fft, 2 * n_freqs) with n_fft={n_fft} (e.g. "
@@ -185,8 +184,8 @@ def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
     where = {"xp": xp, "device": _backend.device_of(y), "dtype": y.dtype}
     spec = named(window)
     if spec is not None:
-        return _backend.place(_dft_host, (n_fft, *spec, win_length), **where)
-    plain = _backend.place(_dft_host, (n_fft,), **where)
+        return _constants.place(_dft_host, (n_fft, *spec, win_length), **where)
+    plain = _constants.place(_dft_host, (n_fft,), **where)
     return stft_window(window, win_length, n_fft, y, xp)[:, None] * plain
 
 

@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from . import _backend
+from . import _backend, _constants
 from ._checks import ParameterError, positive_float, positive_int
 
 __all__ = ["get_window", "WINDOWS"]
@@ -172,16 +172,16 @@ def get_window(window="hann", n: int = 2048, *, periodic: bool = True, beta: flo
                                  f"shape {host.shape}")
         if n_fft is not None and n_fft != n:
             host = _centred(host, n_fft)
-        return _backend.place(lambda: host, (), **where)
+        return _constants.place(lambda: host, (), **where)
     name, beta = spec
     if n_fft is None:
-        return _backend.place(window_host, (name, n, bool(periodic), beta), **where)
+        return _constants.place(window_host, (name, n, bool(periodic), beta), **where)
     if positive_int(n_fft, "n_fft") < n or not periodic:
         raise ParameterError(
             f"n_fft centres a periodic window of n <= n_fft samples. Received: n={n}, "
             f"n_fft={n_fft}, periodic={periodic}"
         )
-    return _backend.place(padded_host, (name, beta, n, n_fft), **where)
+    return _constants.place(padded_host, (name, beta, n, n_fft), **where)
 
 
 @functools.lru_cache(maxsize=64)
@@ -210,9 +210,9 @@ def stft_window(window, win_length: int, n_fft: int, x, xp):
     """
     spec = named(window)
     if spec is not None:
-        return _backend.place(padded_host, (*spec, win_length, n_fft), xp=xp,
+        return _constants.place(padded_host, (*spec, win_length, n_fft), xp=xp,
                               device=_backend.device_of(x), dtype=x.dtype)
-    w = _backend.like(window, x, xp)
+    w = _constants.like(window, x, xp)
     if w.ndim != 1 or w.shape[0] not in (win_length, n_fft):
         raise ParameterError(
             f"A window array must be 1-d with win_length={win_length} (or n_fft={n_fft}) samples. "

@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 import audiofront as af
-from .. import _backend, _checks
+from .. import _backend, _checks, _constants
 from .._checks import one_of
 from ..framing import frame_count
 from ..spectral import spectrogram_frames
@@ -89,7 +89,7 @@ def in_core_layout(fn, x, *, last: bool, frames_first: bool = False, spectral: b
 
 def constant(build, args, like):
     """A host constant ``build(*args)`` on ``like``'s device in its dtype (cached there)."""
-    return _backend.place(build, args, xp=xp(), device=_backend.device_of(like),
+    return _constants.place(build, args, xp=xp(), device=_backend.device_of(like),
                           dtype=like.dtype)
 
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 
-from .. import _backend, _checks, features, filterbanks, spectral
+from .. import _backend, _checks, _constants, features, filterbanks, spectral
 from .._checks import ParameterError
 from .._compiled import plain
 from ._state import Spec, State, empty_like, register_pytree
@@ -117,7 +117,7 @@ def _resolved(spec, x):
     and constant lookups, which cost a step of two frames more than its arithmetic."""
     xp = _backend.array_namespace(x)
     device = _backend.device_of(x)
-    key = (spec, *_backend.where_key(xp, device, x.dtype))
+    key = (spec, *_constants.where_key(xp, device, x.dtype))
     hit = _RESOLVED.get(key)
     if hit is not None:
         return hit
@@ -146,7 +146,7 @@ def _resolved(spec, x):
     return _RESOLVED.put(key, apply)
 
 
-_RESOLVED = _backend.Lru(64)
+_RESOLVED = _constants.Lru(64)
 RESOLVED = ("stft", "spectrogram", "melspectrogram", "log_frequency_spectrogram")
 
 # the plain offline functions: a stream's chunks change shape from step to step, and each new
