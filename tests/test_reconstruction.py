@@ -58,7 +58,12 @@ def test_griffinlim_errors(magnitudes):
         af.griffinlim(S, momentum=-1)
     with pytest.raises(af.ParameterError, match="Received: random_state='seed'"):
         af.griffinlim(S, random_state="seed")
-    with pytest.warns(UserWarning, match="momentum=1.5 > 1 can be unstable"):
+    with pytest.warns(UserWarning, match="momentum=1.5 > 1 can be unstable") as record:
         af.griffinlim(S[:, :8], momentum=1.5, n_iter=1)
+    assert record[0].filename == __file__
+    M = af.melspectrogram(S=S[:, :8] ** 2, sr=22050, n_mels=32)
+    with pytest.warns(UserWarning, match="momentum=1.5 > 1 can be unstable") as record:
+        af.mel_to_audio(M, n_fft=2 * (S.shape[0] - 1), momentum=1.5, n_iter=1)
+    assert record[0].filename == __file__  # at the user's call, not inside mel_to_audio
     with pytest.raises(TypeError):
         af.griffinlim(librosa.stft(np.ones(4096)))  # complex: pass the magnitudes

@@ -48,11 +48,10 @@ import math
 import os
 import sys
 import time
-import warnings
 
 import numpy as np
 
-from . import _rows, _store, _workers, io
+from . import _checks, _rows, _store, _workers, io
 from ._rows import FEATURES, compute, frequencies, normalization_step, segments
 from ._checks import ParameterError
 from ._store import FORMAT, ExtractError, format_problem, verify
@@ -316,9 +315,9 @@ def extract(inputs, output, *, feature: str = "cqt", options: dict | None = None
         length = int(round(duration * sr))
         cut = {p: n - length for p, n in lengths.items() if n > length}
         if cut:
-            warnings.warn(f"--duration {duration} s cuts {len(cut)} of {len(lengths)} clips, "
-                          f"{sum(cut.values()) / sr:.1f} s of audio in all (the longest clip "
-                          f"lasts {max(lengths.values()) / sr:.1f} s)", UserWarning, stacklevel=2)
+            _checks.user_warning(f"--duration {duration} s cuts {len(cut)} of {len(lengths)} "
+                                 f"clips, {sum(cut.values()) / sr:.1f} s of audio in all (the "
+                                 f"longest clip lasts {max(lengths.values()) / sr:.1f} s)")
     elif segment is None and lengths:
         length = max(lengths.values())  # whole clips: rows as long as the longest
     record = {

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 
 import numpy as np
 
@@ -230,10 +229,10 @@ def mfcc_to_mel(mfcc, /, *, n_mels: int = 128, dct_type: int = 2, norm: str | No
         sine = 1.0 + 0.5 * lifter * np.sin(np.pi * k / lifter)
         if np.any(np.abs(sine) < np.finfo(np.float64 if mfcc.dtype == xp.float64
                                             else np.float32).eps):
-            warnings.warn("The lifter's weights 1 + lifter / 2 sin(pi k / lifter) come near "
-                          "zero for some coefficient k: dividing by them may overflow "
-                          "(librosa: 'lifter array includes critical values that may invoke "
-                          "underflow').", UserWarning, stacklevel=2)
+            _checks.user_warning("The lifter's weights 1 + lifter / 2 sin(pi k / lifter) come "
+                                 "near zero for some coefficient k: dividing by them may overflow "
+                                 "(librosa: 'lifter array includes critical values that may "
+                                 "invoke underflow').")
         tiny = float(xp.finfo(mfcc.dtype).smallest_normal)
         mfcc = mfcc / xp.asarray(sine[:, None] + tiny, dtype=mfcc.dtype, device=dev)
     args = dct_args(n_mfcc, n_mels, norm, dct_type, names=("n_mfcc", "n_mels"))

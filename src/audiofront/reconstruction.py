@@ -12,7 +12,6 @@ host with NumPy (so a seed gives librosa's numbers) and placed on the spectrogra
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
@@ -93,8 +92,8 @@ def griffinlim(S, /, *, n_iter: int = 32, hop_length: int | None = None,
     if not momentum >= 0:
         raise ParameterError(f"momentum must be >= 0. Received: momentum={momentum}")
     if momentum > 1:
-        warnings.warn(f"Griffin-Lim with momentum={momentum} > 1 can be unstable. "
-                      "Proceed with caution!", UserWarning, stacklevel=2)
+        _checks.user_warning(f"Griffin-Lim with momentum={momentum} > 1 can be unstable. "
+                             "Proceed with caution!")
     if n_fft is None:
         n_fft = 2 * (S.shape[-2] - 1)
     geometry = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,

@@ -8,7 +8,6 @@ selected peaks, a data-dependent set, is taken on the host.
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 
@@ -99,8 +98,7 @@ def pitch_tuning(frequencies, /, *, resolution: float = 0.01, bins_per_octave: i
     f = np.asarray(_backend.to_host(frequencies), dtype=np.float64).reshape(-1)
     f = f[f > 0]
     if not f.size:
-        warnings.warn("Trying to estimate tuning from empty frequency set.", UserWarning,
-                      stacklevel=2)
+        _checks.user_warning("Trying to estimate tuning from empty frequency set.")
         return 0.0
     residual = np.mod(bins_per_octave * np.log2(f / (440.0 / 16)), 1.0)
     residual[residual >= 0.5] -= 1.0

@@ -4,13 +4,12 @@ nnAudio's normalisations and output formats, over :class:`audiofront.adapters.to
 from __future__ import annotations
 
 import math
-import warnings
 
 import torch
 from torch import nn
 
 import audiofront as af
-from ... import ParameterError
+from ... import ParameterError, _checks
 from ...adapters import torch as adapters
 from ._translate import as_batch, checked_format, formatted
 
@@ -23,7 +22,7 @@ def _n_bins(fmin, fmax, n_bins, bins_per_octave):
     if fmax is None:
         return n_bins
     if n_bins is not None:
-        warnings.warn("If fmax is given, n_bins will be ignored", UserWarning, stacklevel=3)
+        _checks.user_warning("If fmax is given, n_bins will be ignored")
     return int(math.ceil(bins_per_octave * math.log2(fmax / fmin)))
 
 

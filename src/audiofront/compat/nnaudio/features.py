@@ -10,13 +10,12 @@ which this module gives.
 
 from __future__ import annotations
 
-import warnings
 
 import torch
 from torch import nn
 
 import audiofront as af
-from ... import ParameterError
+from ... import ParameterError, _checks
 from ...adapters import torch as adapters
 from ._constantq import CQT, CQT1992v2, CQT2010v2, VQT
 from ._translate import as_batch, checked_format, complex_spectrum, formatted, grid
@@ -136,8 +135,8 @@ class MFCC(nn.Module):
                  top_db=80.0, **kwargs):
         super().__init__()
         if norm != "ortho":
-            warnings.warn(f"nnAudio's MFCC computes the orthonormal DCT whatever norm says; so "
-                          f"does this one. Received: norm={norm!r}", UserWarning, stacklevel=2)
+            _checks.user_warning(f"nnAudio's MFCC computes the orthonormal DCT whatever norm "
+                                 f"says; so does this one. Received: norm={norm!r}")
         self.melspec_layer = MelSpectrogram(sr=sr, **kwargs)
         self.to_db = adapters.PowerToDB(ref=ref, amin=amin, top_db=top_db)
         self.n_mfcc = n_mfcc
