@@ -19,6 +19,7 @@ import threading
 import array_api_compat
 import numpy as np
 
+
 def _is_tensor(kind) -> bool:
     """Whether ``kind`` is torch.Tensor, without importing torch."""
     return kind.__name__ == "Tensor" and kind.__module__ == "torch"

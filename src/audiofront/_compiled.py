@@ -6,8 +6,8 @@ the 16 x 10 s mel: a 56 MB framed copy, its spectrum, its power), which made
 under ``jax.jit`` is 1.2x. So a function decorated with :func:`jax_compiled` and called with
 concrete JAX arrays runs as a cached ``jax.jit`` of itself, compiled on the first call with
 given parameters and array shapes, dtypes and devices. That costs nothing eager JAX would not
-pay: its own first call of a shape compiles each primitive for that shape, and took 1.3-1.5 s
-for that mel where the whole pipeline's compile takes 0.37-0.39 s; and every call of a
+pay: its own first call of a shape compiles each primitive for that shape, and took 1.3-2.0 s
+for that mel where the whole pipeline's compile takes 0.34-0.39 s; and every call of a
 signature runs the same executable, so equal inputs give equal bits. What the Python code does
 besides computing (a warning about empty mel bands, say) happens while it is traced: once per
 signature, not at every call.
@@ -109,7 +109,9 @@ def _compiled_call(fn, args, kwargs):
         return _nested(fn, args, kwargs)
     positional = tuple(args[i] for i in arrays)
     keywords = {k: kwargs[k] for k in named}
-    compiled = _COMPILED.get(static) or _COMPILED.put(static, _jit(fn, args, kwargs, arrays))
+    compiled = _COMPILED.get(static)
+    if compiled is None:
+        compiled = _COMPILED.put(static, _jit(fn, args, kwargs, arrays, named))
     jax = sys.modules["jax"]
     try:
         return _nested(compiled, (positional, keywords), {})
@@ -118,12 +120,13 @@ def _compiled_call(fn, args, kwargs):
         return _nested(fn, args, kwargs)
 
 
-def _jit(fn, args, kwargs, arrays):
-    """``jax.jit`` of ``fn`` over its array arguments, the others bound as they are."""
+def _jit(fn, args, kwargs, arrays, named):
+    """``jax.jit`` of ``fn`` over its array arguments (positions ``arrays``, keywords
+    ``named``), the others bound as they are."""
     jax = sys.modules["jax"]
     # only the static parameters are kept: the cache must not hold on to this call's arrays
     template = [None if i in arrays else a for i, a in enumerate(args)]
-    bound = {k: v for k, v in kwargs.items() if not _is_array(v)}
+    bound = {k: v for k, v in kwargs.items() if k not in named}
 
     def run(positional, keywords):
         given = iter(positional)

@@ -12,6 +12,7 @@ import numpy as np
 
 from ._backend import array_namespace, concrete, device_of
 
+
 class Lru:
     """A bounded memo, least recently used out first: ``get(key)`` (None when absent) and
     ``put(key, value)``."""

@@ -67,7 +67,7 @@ def chroma_cqt(y=None, /, *, C=None, sr: float = 22050, hop_length: int = 512, f
         xp, C = _checks.float_signal(C, "C", min_ndim=2)
         n_bins = C.shape[-2]
     fold = _constants.place(_cq_to_chroma, (n_bins, bins_per_octave, n_chroma, fmin_hz(fmin)),
-                          xp=xp, device=_backend.device_of(C), dtype=C.dtype)
+                            xp=xp, device=_backend.device_of(C), dtype=C.dtype)
     chroma = fold @ C
     if threshold:
         chroma = xp.where(chroma < threshold, xp.zeros_like(chroma), chroma)

@@ -128,7 +128,7 @@ def mu_compress(x, /, *, mu: float = 255, quantize: bool = True):
     y = _compress(x, mu, xp)
     if quantize:
         edges = _constants.place(_bin_edges, (mu,), xp=xp, device=_backend.device_of(x),
-                               dtype=x.dtype)
+                                 dtype=x.dtype)
         flat = xp.reshape(y, (-1,))
         index = xp.reshape(xp.searchsorted(edges, flat, side="left"), tuple(y.shape))
         y = xp.astype(index, _default_int(xp, x)) - int(mu + 1) // 2

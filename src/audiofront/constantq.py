@@ -152,7 +152,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     if plan is None:  # one dense product (a caller's basis may be non-zero anywhere)
         if basis is None:
             W = _constants.place(kern.octave_basis, (design_args, octave, algorithm), xp=xp,
-                               device=_backend.device_of(y), dtype=y.dtype)
+                                 device=_backend.device_of(y), dtype=y.dtype)
 
         def response(block):
             out = _backend.matmul_last(block, W, xp)
@@ -163,7 +163,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     # each group of bins against the rows where its kernels are: the same sums
     where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     groups = [(lo, hi, b1 - b0, _constants.place(kern.tap_group,
-                                               (design_args, octave, algorithm, i), **where))
+                                                 (design_args, octave, algorithm, i), **where))
               for i, (b0, b1, lo, hi) in enumerate(plan)]
 
     def joined(parts):
@@ -308,7 +308,7 @@ def vqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_bins: in
     C = xp.matrix_transpose(C)
     if scale:
         lengths = _constants.place(_sqrt_lengths, (args,), xp=xp, device=_backend.device_of(y),
-                                 dtype=y.dtype)
+                                   dtype=y.dtype)
         C = C / xp.astype(lengths[:, None], C.dtype)  # complex / complex: no mixed-kind promotion
     return C
 
@@ -386,8 +386,8 @@ def cqt_direct_basis(*, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     """
     args = kern.validated(sr, hop_length, fmin, n_bins, bins_per_octave, tuning, filter_scale, norm,
                       sparsity, window, gamma, intervals, kernels)
-    return _constants.place(kern.octave_basis, (args, 0, "direct"), xp=xp, device=device, dtype=dtype,
-                          cache=False)
+    return _constants.place(kern.octave_basis, (args, 0, "direct"), xp=xp, device=device,
+                            dtype=dtype, cache=False)
 
 
 def module_config(config: dict, *, trainable: bool) -> tuple[dict, dict | None]:
@@ -447,7 +447,7 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
                       norm, sparsity, window, 0.0)
     n_fft, _ = _pseudo_basis(args)
     basis = _constants.place(_pseudo_matrix, (args,), xp=xp, device=_backend.device_of(y),
-                           dtype=y.dtype)
+                             dtype=y.dtype)
     C = spectrogram_frames(y, xp, power=1.0, filterbank=basis, n_fft=n_fft,
                            hop_length=args[1], win_length=None, window="hann", center=True,
                            pad_mode=pad_mode, method="fft", dft_basis=None, check_finite=False)
@@ -455,7 +455,7 @@ def pseudo_cqt(y, /, *, sr: float = 22050, hop_length: int = 512, fmin=None, n_b
     if scale:
         return C / math.sqrt(n_fft)
     lengths = _constants.place(_pseudo_lengths, (args, n_fft), xp=xp, device=_backend.device_of(y),
-                             dtype=y.dtype)
+                               dtype=y.dtype)
     return C * lengths[:, None]
 
 

@@ -165,7 +165,7 @@ def mfcc_basis(n_mfcc: int = 20, n_mels: int = 128, *, norm: str | None = "ortho
     array, shape ``(n_mfcc, n_mels)``; float64 NumPy unless ``xp`` / ``dtype`` say otherwise
     """
     return _constants.place(_lifted_dct_host, _mfcc_args(n_mfcc, n_mels, norm, dct_type, lifter),
-                          xp=xp, device=device, dtype=dtype, cache=False)
+                            xp=xp, device=device, dtype=dtype, cache=False)
 
 
 def _mfcc_args(n_mfcc, n_mels, norm, dct_type, lifter):
@@ -205,10 +205,10 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
     args = _mfcc_args(n_mfcc, S_db.shape[-2], norm, dct_type, lifter)
     if args[3] != 2:
         basis = _constants.place(_lifted_dct_host, args, xp=xp, device=_backend.device_of(S_db),
-                               dtype=S_db.dtype)
+                                 dtype=S_db.dtype)
         return basis @ S_db
     weights = _constants.place(_dct_weights, args, xp=xp, device=_backend.device_of(S_db),
-                             dtype=S_db.dtype)
+                               dtype=S_db.dtype)
     n_mels = S_db.shape[-2]
     X = _backend.rfft(xp.matrix_transpose(S_db), 2 * n_mels, xp)[..., :args[0]]
     return xp.matrix_transpose(xp.real(X) * weights[0, :] + xp.imag(X) * weights[1, :])
@@ -349,7 +349,7 @@ def delta(data, /, *, width: int = 9, order: int = 1, axis: int = -1, mode: str 
             f"{n}. Use a smaller width or another mode."
         )
     weights = _constants.place(_savgol_host, (width, order), xp=xp, device=_backend.device_of(x),
-                             dtype=x.dtype)
+                               dtype=x.dtype)
     if mode != "interp":
         x = pad(x, half, half, mode=_PAD_FOR_MODE[mode], xp=xp)
     windows = _backend.frames(x, width, 1, x.shape[-1] - width + 1, xp)

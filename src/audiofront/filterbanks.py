@@ -104,7 +104,7 @@ def mel_frequencies(n_mels: int = 128, *, fmin: float = 0.0, fmax: float = 11025
     fmin = positive_float(fmin, "fmin", allow_zero=True)
     fmax = positive_float(fmax, "fmax")
     return _constants.place(_mel_frequencies_host, (n_mels, fmin, fmax, bool(htk)), xp=xp,
-                          device=device, dtype=dtype, cache=False)
+                            device=device, dtype=dtype, cache=False)
 
 
 def fft_frequencies(*, sr: float = 22050, n_fft: int = 2048) -> np.ndarray:
@@ -468,7 +468,7 @@ def dct_matrix(n_out: int, n_in: int, *, norm: str | None = "ortho", dct_type: i
     array, shape ``(n_out, n_in)``
     """
     return _constants.place(dct_host, dct_args(n_out, n_in, norm, dct_type), xp=xp, device=device,
-                          dtype=dtype, cache=False)
+                            dtype=dtype, cache=False)
 
 
 def dct_args(n_out, n_in, norm, dct_type=2, *, names=("n_out", "n_in")):

@@ -139,8 +139,8 @@ def gammatonegram(y, /, *, sr: float = 22050, n_fft: int = 2048, hop_length: int
     xp, y = _checks.float_signal(y)
     if gammatone_basis is None:
         gammatone_basis = _constants.place(_gammatone_host,
-                                         _gammatone_args(sr, n_fft, n_bins, fmin, fmax, width),
-                                         xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+                                           _gammatone_args(sr, n_fft, n_bins, fmin, fmax, width),
+                                           xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     else:
         gammatone_basis = _constants.like(gammatone_basis, y, xp)
     P = spectrogram_frames(y, xp, power=power, filterbank=gammatone_basis, n_fft=n_fft,

@@ -69,7 +69,7 @@ def _idft_basis_for(parts, xp, n_fft, idft_basis):
     or the cached one."""
     if idft_basis is None:
         return _constants.place(_idft_host, (n_fft,), xp=xp, device=_backend.device_of(parts),
-                              dtype=parts.dtype)
+                                dtype=parts.dtype)
     basis = _constants.like(idft_basis, parts, xp)
     want = (2 * (n_fft // 2 + 1), n_fft)
     if tuple(basis.shape) != want:

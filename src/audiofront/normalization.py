@@ -328,7 +328,7 @@ def _triangle(rate, shift, size, x, xp):
     gradients reach them."""
     if isinstance(rate, float):
         return _constants.place(_triangle_host, (rate, shift, size), xp=xp,
-                              device=_backend.device_of(x), dtype=x.dtype)
+                                device=_backend.device_of(x), dtype=x.dtype)
     k = xp.arange(size, dtype=x.dtype, device=_backend.device_of(x))
     gap = k[None, :] - k[:, None] + shift
     inside = gap >= 0

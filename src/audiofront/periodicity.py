@@ -121,7 +121,7 @@ def _layer(x, g, cutoff, xp):
     ``g = 0``, as nnAudio)."""
     n = x.shape[-1]
     keep = _constants.place(_band_mask, (n, cutoff), xp=xp, device=_backend.device_of(x),
-                          dtype=x.dtype)
+                            dtype=x.dtype)
     x = xp.maximum(x, xp.zeros_like(x))
     if g == 0:
         return xp.log(x + 1e-8) * keep
@@ -189,7 +189,7 @@ def cfp(y, /, *, sr: float = 16000, hop_length: int = 320, window_size: int = 20
                              f"Received: g={g}")
     n_fft = int(sr / fr)
     window = _constants.place(_blackman_harris, (positive_int(window_size, "window_size"),),
-                            xp=xp, device=_backend.device_of(y), dtype=y.dtype)
+                              xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     S = xp.abs(stft(y, n_fft=n_fft, hop_length=hop_length, win_length=window_size,
                     window=window, center=True, pad_mode=pad_mode))
     S = xp.matrix_transpose(S) / float(np.linalg.norm(_blackman_harris(window_size)))

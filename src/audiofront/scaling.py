@@ -8,7 +8,6 @@ for a single spectrogram.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from . import _backend, _checks

@@ -80,11 +80,11 @@ def dft_basis(*, n_fft: int = 2048, win_length: int | None = None, window="hann"
     spec = named(window)
     if spec is not None:
         return _constants.place(_dft_host, (n_fft, *spec, win_length, cycles), xp=xp,
-                              device=device, dtype=dtype, cache=False)
+                                device=device, dtype=dtype, cache=False)
     host = np.asarray(window, dtype=np.float64)
     w = stft_window(host, win_length, n_fft, host, _backend.array_namespace(host))
     return _constants.place(lambda: w[:, None] * _dft_host(n_fft, cycles=cycles), (), xp=xp,
-                          device=device, dtype=dtype, cache=False)
+                            device=device, dtype=dtype, cache=False)
 
 
 def _cycles(frequencies, sr) -> tuple:

@@ -211,7 +211,7 @@ def stft_window(window, win_length: int, n_fft: int, x, xp):
     spec = named(window)
     if spec is not None:
         return _constants.place(padded_host, (*spec, win_length, n_fft), xp=xp,
-                              device=_backend.device_of(x), dtype=x.dtype)
+                                device=_backend.device_of(x), dtype=x.dtype)
     w = _constants.like(window, x, xp)
     if w.ndim != 1 or w.shape[0] not in (win_length, n_fft):
         raise ParameterError(

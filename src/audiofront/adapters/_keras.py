@@ -90,7 +90,7 @@ def in_core_layout(fn, x, *, last: bool, frames_first: bool = False, spectral: b
 def constant(build, args, like):
     """A host constant ``build(*args)`` on ``like``'s device in its dtype (cached there)."""
     return _constants.place(build, args, xp=xp(), device=_backend.device_of(like),
-                          dtype=like.dtype)
+                            dtype=like.dtype)
 
 
 def weight(layer, name, array, trainable=False):
