@@ -164,10 +164,18 @@ def frame_spectra(y, xp, *, n_fft, hop_length, transform, then, by_rows=False):
     n_frames = frame_count(y.shape[-1], frame_length=n_fft, hop_length=hop_length)
 
     def spectra(x):
-        frames = _backend.frames(x, n_fft, hop_length, n_frames, xp)
-        return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
+        return framed_spectra(x, xp, n_fft=n_fft, hop_length=hop_length, n_frames=n_frames,
+                              transform=transform, then=then)
 
     return _backend.map_rows(spectra, y, xp) if by_rows else spectra(y)
+
+
+def framed_spectra(y, xp, *, n_fft, hop_length, n_frames, transform, then):
+    """``then(transform(frames))`` for the first ``n_frames`` frames of ``y`` (the caller has
+    counted them): :func:`frame_spectra` without its map over rows, which a stream's step of
+    a frame or two calls directly."""
+    frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
+    return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
 
 
 def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):

@@ -172,10 +172,13 @@ class Chain(Spec):
         return State(self, tuple(states))
 
     def step(self, state, chunk, /, **constants):
-        states = list(self._own(state))
-        for i, spec in enumerate(self.specs):
-            chunk, states[i] = spec.step(states[i], chunk, **(constants if i == 0 else {}))
-        return chunk, State(self, tuple(states))
+        states = self._own(state)
+        chunk, first = self.specs[0].step(states[0], chunk, **constants)
+        after = [first]
+        for spec, own in zip(self.specs[1:], states[1:]):
+            chunk, own = spec.step(own, chunk)
+            after.append(own)
+        return chunk, State(self, tuple(after))
 
     def flush(self, state, /, **constants):
         states, out = self._own(state), None

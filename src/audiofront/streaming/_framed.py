@@ -9,6 +9,7 @@ import numpy as np
 from .. import _backend, _checks, _constants, features, filterbanks, spectral
 from .._checks import ParameterError
 from .._compiled import plain
+from ..framing import frame_count
 from ._state import Spec, State, empty_like, register_pytree
 
 
@@ -21,7 +22,11 @@ class Framed(Spec):
     function: str
     params: tuple
 
+    def __hash__(self):  # the parameters hashed once: a step looks its resolved form up by it
+        return self._hash
+
     def __post_init__(self):
+        object.__setattr__(self, "_hash", hash((self.function, self.params)))
         p = dict(self.params)
         n_fft, hop, win = _checks.hop_and_window(p["n_fft"], p["hop_length"], p["win_length"])
         if p["center"] and p["pad_mode"] != "constant":
@@ -35,9 +40,12 @@ class Framed(Spec):
         object.__setattr__(self, "_win", win)
         object.__setattr__(self, "_lead", n_fft // 2 if p["center"] else 0)
         object.__setattr__(self, "_kwargs", dict(p, center=False))  # what every step passes
+        # whether a step can run the resolved form (see _resolved) when given no constants
+        object.__setattr__(self, "_resolvable",
+                           self.function in RESOLVED and not p["check_finite"])
         # one frame of silence checks every parameter with the offline function's errors and
         # gives the number of bins of the output
-        probe = self._apply(np.zeros(n_fft), {})
+        probe = self._apply(np.zeros(n_fft), {}, 1)
         object.__setattr__(self, "_bins", probe.shape[-2])
 
     @property
@@ -57,10 +65,11 @@ class Framed(Spec):
     def hop_length(self) -> int:
         return self._hop
 
-    def _apply(self, x, constants):
-        if constants or self.function not in RESOLVED or self._kwargs["check_finite"]:
+    def _apply(self, x, constants, k):
+        """The offline function of the ``k`` frames ``x`` holds (``k >= 1``)."""
+        if constants or not self._resolvable:
             return OFFLINE[self.function](x, **self._kwargs, **constants)
-        return _resolved(self, x)(x)
+        return _resolved(self, x)(x, k)
 
     def _n_bins(self, constants) -> int:
         if "mel_basis" in constants or "log_basis" in constants:
@@ -85,11 +94,11 @@ class Framed(Spec):
 
     def _frames(self, x, constants):
         """Every complete frame of ``x`` and the samples left for the next one."""
-        k = max(0, (x.shape[-1] - self._n_fft) // self._hop + 1)
+        k = frame_count(x.shape[-1], frame_length=self._n_fft, hop_length=self._hop)
         if k == 0:
             out = empty_like(x, self._n_bins(constants), self._out_dtype(x))
         else:
-            out = self._apply(x, constants)  # k frames: the samples after them are too few
+            out = self._apply(x, constants, k)  # k frames: the samples after them are too few
         return out, x[..., k * self._hop:]
 
     def step(self, state, chunk, /, **constants):
@@ -138,10 +147,10 @@ def _resolved(spec, x):
             sr=p["sr"], n_fft=spec._n_fft, n_bins=p["n_bins"],
             bins_per_octave=p["bins_per_octave"], fmin=p["fmin"], spread=p["spread"], **where))
 
-    def apply(y):
-        return xp.matrix_transpose(spectral.frame_spectra(
-            y, xp, n_fft=spec._n_fft, hop_length=spec._hop, transform=transform, then=then,
-            by_rows=spec.function in ("melspectrogram", "log_frequency_spectrogram")))
+    def apply(y, k):
+        return xp.matrix_transpose(spectral.framed_spectra(
+            y, xp, n_fft=spec._n_fft, hop_length=spec._hop, n_frames=k, transform=transform,
+            then=then))
 
     return _RESOLVED.put(key, apply)
 

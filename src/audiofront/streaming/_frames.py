@@ -24,15 +24,14 @@ class Decibels(Spec):
 
     def __post_init__(self):
         p = dict(self.params)
-        call = functools.partial(DECIBELS[self.function], **p)
-        call(np.ones((1, 1)))  # the offline checks
+        offline = functools.partial(DECIBELS[self.function], **p)
+        offline(np.ones((1, 1)))  # the offline checks
         if self.function == "power_to_db":  # its arguments resolved once (they are checked)
-            call = functools.partial(_power_db, ref_value=abs(float(p["ref"])),
-                                     amin=float(p["amin"]))
-        object.__setattr__(self, "_call", call)
-
-    def _apply(self, S):
-        return self._call(S)
+            call = functools.partial(scaling.decibels, ref_value=abs(float(p["ref"])),
+                                     amin=float(p["amin"]), top_db=None)
+        else:
+            call = functools.partial(_offline, offline)
+        object.__setattr__(self, "_call", call)  # (S, xp=...) -> dB
 
     def output_like(self, like, /):
         return like
@@ -44,7 +43,8 @@ class Decibels(Spec):
 
     def step(self, state, chunk, /):
         self._own(state)
-        return self._apply(_checks.real_array(chunk, "chunk")[1]), state
+        xp, chunk = _checks.real_array(chunk, "chunk")
+        return self._call(chunk, xp=xp), state
 
     def flush(self, state, /):
         self._own(state)
@@ -152,5 +152,5 @@ class Pcen(Spec):
 DECIBELS = {"power_to_db": scaling.power_to_db, "amplitude_to_db": scaling.amplitude_to_db}
 
 
-def _power_db(S, *, ref_value, amin):
-    return scaling.decibels(S, ref_value, amin, None, _backend.array_namespace(S))
+def _offline(function, S, *, xp):
+    return function(S)
