@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import time
 
@@ -95,6 +96,19 @@ def by_hand(y, lib):
     return cat(parts, -1)
 
 
+def counted(fn, faults):
+    """``fn``, appending the minor page faults of each call to ``faults``: a large temporary
+    that the allocator maps afresh each call costs a fault per 4 KiB page, and whether it does
+    varies between processes (glibc's heap trimming), which moves the offline time."""
+    def call():
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        out = fn()
+        faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+        return out
+
+    return call
+
+
 def step_latency(y, repeats=2000):
     """Median seconds of one 10 ms step of a primed single stream."""
     _, state = SPEC.step(SPEC.init(y[..., :0]), y[..., :SPEC.prime_length])
@@ -113,14 +127,15 @@ def main():
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     y = np.random.default_rng(0).standard_normal((BATCH, SR * SECONDS)).astype(np.float32)
-    impls = {"NumPy": {"offline": lambda: offline(y),
+    faults = {"NumPy": [], "torch": []}
+    impls = {"NumPy": {"offline": counted(lambda: offline(y), faults["NumPy"]),
                        "streamed": lambda: streamed(y, lambda p: np.concatenate(p, -1)),
                        "by hand": lambda: by_hand(y, "numpy")}}
     try:
         import torch
 
         yt = torch.from_numpy(y)
-        impls["torch"] = {"offline": lambda: offline(yt),
+        impls["torch"] = {"offline": counted(lambda: offline(yt), faults["torch"]),
                           "streamed": lambda: streamed(yt, lambda p: torch.cat(p, -1)),
                           "by hand": lambda: by_hand(yt, "torch")}
     except ImportError:
@@ -136,16 +151,19 @@ def main():
              f"mels), offline and in {1000 * CHUNK // SR} ms chunks ({SR * SECONDS // CHUNK} "
              f"steps); median (and best) of {args.rounds} shuffled rounds; "
              f"{versions('numpy', 'torch')}; {os.cpu_count()} cores.", "",
-             "| backend | offline ms | streamed ms (best) | streamed / offline | by hand ms | "
-             "by hand / offline |", "|---|---:|---:|---:|---:|---:|"]
+             "| backend | offline ms (best) | offline page faults | streamed ms (best) | "
+             "streamed / offline | by hand ms | by hand / offline |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for backend in impls:
         off, on = med[(backend, "offline")], med[(backend, "streamed")]
         hand = med[(backend, "by hand")]
-        lines.append(f"| {backend} | {off[0] * 1e3:.1f} | {on[0] * 1e3:.1f} ({on[1] * 1e3:.1f}) | "
-                     f"{on[0] / off[0]:.2f}x | {hand[0] * 1e3:.1f} | {hand[0] / off[0]:.2f}x |")
+        lines.append(f"| {backend} | {off[0] * 1e3:.1f} ({off[1] * 1e3:.1f}) | "
+                     f"{np.median(faults[backend]):,.0f} | {on[0] * 1e3:.1f} ({on[1] * 1e3:.1f}) "
+                     f"| {on[0] / off[0]:.2f}x | {hand[0] * 1e3:.1f} | {hand[0] / off[0]:.2f}x |")
     lines += ["", "By hand: the same stream written with the library's own operations and no "
               "checks (benchmarks/streaming.py, by_hand): the least that eager calls of 20 ms "
-              "chunks cost."]
+              "chunks cost. Offline page faults: the median of the minor page faults of one "
+              "offline call (a temporary mapped afresh faults once per 4 KiB page)."]
     lines.append("")
     # one thread, one stream, one 10 ms step
     single = y[:1]
