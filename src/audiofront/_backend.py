@@ -291,7 +291,8 @@ def map_frames(fn, frames, xp, block: int = 256):
     """
     n = frames.shape[-2]
     path = fast_path(xp)
-    if n <= block or not (path == "numpy" or (path == "torch" and _eager_torch_cpu(frames))):
+    # the size last: under torch.jit.trace it is a traced value
+    if not (path == "numpy" or (path == "torch" and _eager_torch_cpu(frames))) or n <= block:
         return fn(frames)
     lead = tuple(frames.shape[:-2])
     where = [index + (slice(start, start + block),)
