@@ -113,9 +113,9 @@ class Spec:
         """``(xp, chunk, arrays)`` after checking that ``state`` is this spec's and ``chunk``
         matches it."""
         ref = self._own(state)[0]
-        if type(chunk) is type(ref) and chunk.dtype == ref.dtype:
-            # the state's array type and dtype, which init() checked: a real float array of
-            # the state's library
+        if type(chunk) is type(ref) and chunk.dtype == ref.dtype and chunk.ndim == ref.ndim:
+            # the state's array type, dtype and rank, which init() checked: a real float array
+            # of the state's library
             xp = _backend.array_namespace(chunk)
         else:
             xp, chunk = _checks.float_signal(chunk, name)
