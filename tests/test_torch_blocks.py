@@ -54,6 +54,21 @@ def test_one_call_while_tracing():
     assert seen == [600]
 
 
+def test_one_call_under_torch_func_transforms():
+    """``torch.func.vmap`` and ``grad`` wrap the frames: one call, the numbers of the batch."""
+    x = torch.from_numpy(np.random.default_rng(5).standard_normal((3, 48000))
+                         .astype(np.float32))
+
+    def mel(v):
+        return af.melspectrogram(v, sr=16000, n_fft=512, hop_length=128)
+
+    tolerance_check(torch.func.vmap(mel)(x).numpy(), mel(x).numpy(), 1e-6)
+    grad = torch.func.grad(lambda v: mel(v).sum())(x[0])
+    x0 = x[0].clone().requires_grad_()
+    mel(x0).sum().backward()
+    tolerance_check(grad.numpy(), x0.grad.numpy(), 1e-5)
+
+
 @pytest.fixture(scope="module")
 def clips():
     # 2 x 3 s at 16 kHz, hop 128: 376 frames a clip, two blocks

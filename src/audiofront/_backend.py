@@ -327,13 +327,17 @@ def map_frames(fn, frames, xp, block: int = 256):
 
 
 def _eager_torch_cpu(x) -> bool:
-    """Whether ``x`` is a plain CPU tensor outside any tracing, compiling or recording for
-    autograd: where a Python loop over blocks runs as written instead of being unrolled into
-    a graph."""
+    """Whether ``x`` is a plain CPU tensor outside any tracing, compiling, ``torch.func``
+    transform or recording for autograd: where a Python loop over blocks, writing each into
+    one output, runs as written (under ``torch.func.vmap`` the writes of batched blocks into
+    an unbatched output fail; traced, the loop would be unrolled into the graph)."""
     import torch  # imported already: x is a tensor
 
+    # torch's own test for torch.func transforms (private; where it is missing, assume one)
+    transforms = getattr(torch._C, "_are_functorch_transforms_active", None)
     return (type(x) is torch.Tensor and x.device.type == "cpu"
             and not (x.requires_grad and torch.is_grad_enabled())
+            and transforms is not None and not transforms()
             and not torch.compiler.is_compiling() and not torch.jit.is_tracing())
 
 
