@@ -152,17 +152,20 @@ def main():
              f"steps); median (and best) of {args.rounds} shuffled rounds; "
              f"{versions('numpy', 'torch')}; {os.cpu_count()} cores.", "",
              "| backend | offline ms (best) | offline page faults | streamed ms (best) | "
-             "streamed / offline | by hand ms | by hand / offline |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "streamed / offline | by hand ms | by hand / offline | library us a step |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    steps = SR * SECONDS // CHUNK + 1  # and the flush
     for backend in impls:
         off, on = med[(backend, "offline")], med[(backend, "streamed")]
         hand = med[(backend, "by hand")]
         lines.append(f"| {backend} | {off[0] * 1e3:.1f} ({off[1] * 1e3:.1f}) | "
                      f"{np.median(faults[backend]):,.0f} | {on[0] * 1e3:.1f} ({on[1] * 1e3:.1f}) "
-                     f"| {on[0] / off[0]:.2f}x | {hand[0] * 1e3:.1f} | {hand[0] / off[0]:.2f}x |")
+                     f"| {on[0] / off[0]:.2f}x | {hand[0] * 1e3:.1f} | {hand[0] / off[0]:.2f}x | "
+                     f"{(on[0] - hand[0]) / steps * 1e6:.0f} |")
     lines += ["", "By hand: the same stream written with the library's own operations and no "
               "checks (benchmarks/streaming.py, by_hand): the least that eager calls of 20 ms "
-              "chunks cost. Offline page faults: the median of the minor page faults of one "
+              "chunks cost; library us a step: what the library's step costs above it (its "
+              "checks, lookups and calls between operations). Offline page faults: the median of the minor page faults of one "
               "offline call (a temporary mapped afresh faults once per 4 KiB page)."]
     lines.append("")
     # one thread, one stream, one 10 ms step
