@@ -1,4 +1,4 @@
-"""The NumPy path's threads (``_backend.map_frames``): blocks of frames shared among a thread per
+"""The NumPy path's threads (``_blocks.map_frames``): blocks of frames shared among a thread per
 core give one thread's numbers (up to the rounding BLAS's own thread settings move), leave
 BLAS's thread count as they found it, follow ``OMP_NUM_THREADS``, and calls from several
 threads at once give what one call gives."""
@@ -11,7 +11,7 @@ import pytest
 import threadpoolctl
 
 import audiofront as af
-from audiofront import _backend
+from audiofront import _backend, _blocks
 
 MEL = dict(sr=22050, n_fft=1024, hop_length=256, n_mels=64)
 
@@ -33,7 +33,7 @@ def test_threads_change_no_number_and_restore_blas(batch, monkeypatch):
     threaded = af.melspectrogram(batch, **MEL)
     assert _blas_threads() == before  # held to one thread during the call only
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert _backend._workers() == 1
+    assert _blocks.thread_count() == 1
     # one thread (BLAS on one too, as inside the threads, and at its default): the same numbers
     # up to the rounding of BLAS's products, which its own thread settings can move (OpenBLAS:
     # 2.7e-7 of the maximum here; a wrongly written block would be off by its whole size)
@@ -75,8 +75,8 @@ def test_concurrent_calls_give_one_calls_numbers(batch):
 
 def test_workers_follow_omp_num_threads(monkeypatch):
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert _backend._workers() == 1
+    assert _blocks.thread_count() == 1
     monkeypatch.setenv("OMP_NUM_THREADS", "64")
-    assert _backend._workers() == (os.cpu_count() or 1)
+    assert _blocks.thread_count() == (os.cpu_count() or 1)
     monkeypatch.setenv("OMP_NUM_THREADS", "")
-    assert _backend._workers() == (os.cpu_count() or 1)
+    assert _blocks.thread_count() == (os.cpu_count() or 1)

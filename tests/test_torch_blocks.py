@@ -1,4 +1,4 @@
-"""Eager torch on the CPU maps frames in blocks (``_backend.map_frames``), as NumPy does: the
+"""Eager torch on the CPU maps frames in blocks (``_blocks.map_frames``), as NumPy does: the
 same numbers as one call on the whole array, gradients included, and one call wherever a loop
 would be recorded (autograd on the frames, tracing); ``|z| ** 2`` gives the same bits by each
 of its two forms."""
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import audiofront as af
-from audiofront import _backend
+from audiofront import _backend, _blocks
 from helpers import optional, tolerance_check
 
 torch = optional("torch")
@@ -22,7 +22,7 @@ def _calls(frames):
         seen.append(block.shape[-2])
         return block * 2
 
-    return seen, _backend.map_frames(double, frames, XP)
+    return seen, _blocks.map_frames(double, frames, XP)
 
 
 def test_blocks_cover_every_frame_once():
@@ -46,7 +46,7 @@ def test_one_call_while_tracing():
     seen = []
 
     def traced(frames):
-        return _backend.map_frames(lambda b: (seen.append(int(b.shape[-2])), b * 2)[1], frames,
+        return _blocks.map_frames(lambda b: (seen.append(int(b.shape[-2])), b * 2)[1], frames,
                                    XP)
 
     with pytest.warns(DeprecationWarning):  # torch.jit.trace is deprecated, not gone
@@ -83,7 +83,7 @@ def clips():
 ], ids=["stft", "melspectrogram", "log_frequency_spectrogram"])
 def test_blocks_give_one_calls_numbers(clips, feature, monkeypatch):
     blocked = feature(clips)
-    monkeypatch.setattr(_backend, "_eager_torch_cpu", lambda x: False)
+    monkeypatch.setattr(_blocks, "_eager_torch_cpu", lambda x: False)
     whole = feature(clips)
     # the same operations on fewer frames at a time: equal up to the FFT's and BLAS's rounding
     # for another batch size; a block written in the wrong place would be off by its size
@@ -103,7 +103,7 @@ def test_gradients_through_blocks(clips, monkeypatch):
         return m.mel_basis.grad.numpy()
 
     blocked = filterbank_gradient()
-    monkeypatch.setattr(_backend, "_eager_torch_cpu", lambda x: False)
+    monkeypatch.setattr(_blocks, "_eager_torch_cpu", lambda x: False)
     tolerance_check(blocked, filterbank_gradient(), 1e-5)
     assert np.abs(blocked).max() > 0
 

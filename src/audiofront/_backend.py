@@ -2,19 +2,17 @@
 
 Everything here takes an array-API namespace ``xp`` and offers a portable implementation in the
 standard; some functions also have a fast path for one backend (strided framing views on NumPy /
-CuPy, ``unfold`` on torch, scipy.fft with worker threads for NumPy). ``portable()`` switches the
-fast paths off so the tests can run both. Frameworks are never imported here at module level.
-Constants (host-built arrays placed in a namespace, and user-supplied ones matched to the
-input) are _constants' business; how to make one that outlives a trace is asked here
-(``concrete``).
+CuPy, ``unfold`` on torch). ``portable()`` switches the fast paths off so the tests can run both.
+Frameworks are never imported here at module level. Constants (host-built arrays placed in a
+namespace, and user-supplied ones matched to the input) are _constants' business, and how a
+call's work is split (FFT worker threads, blocks of frames, rows under jit) is _blocks'; how to
+make a constant that outlives a trace is asked here (``concrete``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import threading
 
 import array_api_compat
 import numpy as np
@@ -170,40 +168,7 @@ def real_dtype(xp, complex_dtype_):
     return xp.float64 if complex_dtype_ == xp.complex128 else xp.float32
 
 
-def _workers() -> int:
-    """Threads for the work of one call: a core each, or ``OMP_NUM_THREADS`` when it is set
-    (as in extraction's worker processes, one thread each)."""
-    cores = os.cpu_count() or 1
-    limit = os.environ.get("OMP_NUM_THREADS", "")
-    return max(1, min(cores, int(limit))) if limit.isdigit() else cores
-
-
-# --- FFT -------------------------------------------------------------------------------------
-
-def rfft(x, n: int, xp):
-    """Real FFT over the last axis; scipy.fft with all cores for NumPy input (one for a few
-    frames, a stream's step, where starting the threads costs more than they save: 31 us
-    against 87 us for 32 frames of 400 samples on two cores)."""
-    if fast_path(xp) == "numpy":
-        import scipy.fft
-
-        workers = _workers() if x.size >= _THREADED_FFT_SIZE and not _ONE_FFT_WORKER.active \
-            else 1
-        return scipy.fft.rfft(x, n=n, axis=-1, workers=workers)
-    return xp.fft.rfft(x, n=n, axis=-1)
-
-
-_THREADED_FFT_SIZE = 2 ** 16
-
-
-def irfft(X, n: int, xp):
-    """Inverse of :func:`rfft` over the last axis, output length ``n``."""
-    if fast_path(xp) == "numpy":
-        import scipy.fft
-
-        return scipy.fft.irfft(X, n=n, axis=-1, workers=_workers())
-    return xp.fft.irfft(X, n=n, axis=-1)
-
+# --- spectra ---------------------------------------------------------------------------------
 
 def abs_squared(z, xp):
     """``|z| ** 2`` of a complex array, as a real array.
@@ -216,9 +181,8 @@ def abs_squared(z, xp):
     squared real view (a temporary as large as ``z``) page-faulted 5,000-19,000 times a call
     and took 20-26 ms. Both give the bits of ``re ** 2 + im ** 2``. NumPy computes ``abs``
     then squares in place, twice as fast there because its real / imaginary views are
-    strided. On TensorFlow
-    ``** 2`` is a general power (``re ** 2 + im ** 2``: 105 ms for a 16 x 10 s STFT on 2
-    cores) and a product is the square (``re * re + im * im``: 18 ms).
+    strided. On TensorFlow ``** 2`` is a general power (``re ** 2 + im ** 2``: 105 ms for a
+    16 x 10 s STFT on 2 cores) and a product is the square (``re * re + im * im``: 18 ms).
     """
     path = fast_path(xp)
     if path == "numpy":
@@ -272,116 +236,6 @@ def frames(x, frame_length: int, hop_length: int, n_frames: int, xp):
     index = xp.reshape(starts[:, None] + offsets[None, :], (-1,))
     gathered = xp.take(x, index, axis=x.ndim - 1)
     return xp.reshape(gathered, tuple(x.shape[:-1]) + (n_frames, frame_length))
-
-
-def map_frames(fn, frames, xp, block: int = 256):
-    """``fn(frames)`` for a per-frame function ``fn``: ``(..., T, L) -> (..., T, K)``.
-
-    On NumPy, and on eager torch on the CPU, the frames go through ``fn`` in blocks of
-    ``block`` frames written into one output: the window-multiplied copy, the spectrum and the
-    power of a block stay in cache, and no full-size temporaries are allocated (each would cost
-    page faults whenever the allocator maps it afresh). On NumPy the blocks are shared among a
-    thread per core (NumPy and scipy.fft release the GIL), each block's FFT on one worker: for
-    the 16 x 10 s mel, 35 ms of FFT and power on one core against 50 ms with two FFT workers
-    per block. torch runs its blocks in turn, each operation on its own threads: the 16 x 10 s
-    mel took 11.2-11.7 ms with no page faults, one call on the whole array 21-53 ms with
-    12,500-15,700 faults a call in the same processes (9.4-12 ms in processes where the
-    allocator kept its memory). Elsewhere (GPUs, compilers, tracing, autograd), one call on
-    the whole array, which is what they want.
-    """
-    n = frames.shape[-2]
-    path = fast_path(xp)
-    # the size last: under torch.jit.trace it is a traced value
-    if not (path == "numpy" or (path == "torch" and _eager_torch_cpu(frames))) or n <= block:
-        return fn(frames)
-    lead = tuple(frames.shape[:-2])
-    where = [index + (slice(start, start + block),)
-             for index in np.ndindex(*lead) for start in range(0, n, block)]
-    first = fn(frames[where[0]])  # its dtype and width; its FFT on every worker
-    out = xp.empty(lead + (n,) + tuple(first.shape[1:]), dtype=first.dtype,
-                   device=device_of(first))
-    out[where[0]] = first
-
-    def run(chunk):
-        before, _ONE_FFT_WORKER.active = _ONE_FFT_WORKER.active, True
-        try:
-            for at in chunk:
-                out[at] = fn(frames[at])
-        finally:
-            _ONE_FFT_WORKER.active = before
-
-    rest, threads = where[1:], min(_workers(), len(where) - 1)
-    # one threaded call at a time (another thread's call, or one from inside the pool, runs
-    # its blocks itself); BLAS on one thread meanwhile: its own threads, spinning between the
-    # small filterbank products, took the cores from the FFTs (46 against 27 ms for the mel)
-    if path == "numpy" and threads > 1 and not _ONE_FFT_WORKER.active \
-            and _THREADED.acquire(blocking=False):
-        try:
-            with _blas_controller().limit(limits=1, user_api="blas"):
-                list(_pool(os.getpid()).map(run, [rest[i::threads] for i in range(threads)]))
-        finally:
-            _THREADED.release()
-    else:
-        run(rest)
-    return out
-
-
-def _eager_torch_cpu(x) -> bool:
-    """Whether ``x`` is a plain CPU tensor outside any tracing, compiling, ``torch.func``
-    transform or recording for autograd: where a Python loop over blocks, writing each into
-    one output, runs as written (under ``torch.func.vmap`` the writes of batched blocks into
-    an unbatched output fail; traced, the loop would be unrolled into the graph)."""
-    import torch  # imported already: x is a tensor
-
-    # torch's own test for torch.func transforms (private; where it is missing, assume one)
-    transforms = getattr(torch._C, "_are_functorch_transforms_active", None)
-    return (type(x) is torch.Tensor and x.device.type == "cpu"
-            and not (x.requires_grad and torch.is_grad_enabled())
-            and transforms is not None and not transforms()
-            and not torch.compiler.is_compiling() and not torch.jit.is_tracing())
-
-
-def map_rows(fn, x, xp):
-    """``fn(x)`` for a function of signals ``(..., n) -> (..., ...)`` that treats each row on
-    its own. Under ``jax.jit`` a ``lax.map`` over the rows, so that a row's frames, spectrum and
-    power are all XLA holds at once (the 16 x 10 s mel: 40 against 60 ms on two cores, where
-    the framed copy of the whole batch alone is 56 MB); elsewhere one call."""
-    if fast_path(xp) != "jax" or x.ndim < 2 or not _traced(x):
-        return fn(x)
-    import jax
-
-    rows = jax.lax.map(fn, xp.reshape(x, (-1, x.shape[-1])))
-    return xp.reshape(rows, tuple(x.shape[:-1]) + tuple(rows.shape[1:]))
-
-
-def _traced(x) -> bool:
-    import jax  # imported already: a JAX array was given
-
-    return isinstance(x, jax.core.Tracer)
-
-
-class _FrameThread(threading.local):
-    active = False  # True in map_frames' threads: the FFT runs on one worker
-
-
-_ONE_FFT_WORKER = _FrameThread()
-_THREADED = threading.Lock()
-
-
-@functools.cache
-def _blas_controller():
-    import threadpoolctl
-
-    return threadpoolctl.ThreadpoolController()
-
-
-@functools.cache
-def _pool(pid: int):
-    """The frame threads of process ``pid`` (a forked child starts its own: it inherits no
-    threads)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    return ThreadPoolExecutor(_workers(), thread_name_prefix="audiofront-frames")
 
 
 def floor(x, low: float, xp):

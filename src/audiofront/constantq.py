@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks, _constants
+from . import _backend, _blocks, _checks, _constants
 from . import constantq_kernels as kern
 from ._checks import ParameterError, positive_int
 from ._compiled import jax_compiled
@@ -158,7 +158,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
             out = _backend.matmul_last(block, W, xp)
             return as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
 
-        return _backend.map_frames(response, _backend.frames(padded, 2 * half + 1, hop,
+        return _blocks.map_frames(response, _backend.frames(padded, 2 * half + 1, hop,
                                                              n_frames, xp), xp)
     # each group of bins against the rows where its kernels are: the same sums
     where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
@@ -174,7 +174,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
     if _backend.fast_path(xp) != "numpy":  # straight from the signal (torch: no frame copies)
         return joined(_backend.framed_products(padded, [(lo, Wg) for lo, _, _, Wg in groups],
                                                hop, n_frames, xp))
-    return _backend.map_frames(  # NumPy: blocks of frames that stay in cache
+    return _blocks.map_frames(  # NumPy: blocks of frames that stay in cache
         lambda block: joined([_backend.matmul_last(block[..., lo:hi], Wg, xp)
                               for lo, hi, _, Wg in groups]),
         _backend.frames(padded, 2 * half + 1, hop, n_frames, xp), xp)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks, _constants
+from . import _backend, _blocks, _checks, _constants
 from ._checks import ParameterError, one_of, positive_int
 from ._compiled import jax_compiled
 from ._docs import fill
@@ -210,7 +210,7 @@ def logmel_to_mfcc(S_db, /, *, n_mfcc: int = 20, norm: str | None = "ortho", lif
     weights = _constants.place(_dct_weights, args, xp=xp, device=_backend.device_of(S_db),
                                dtype=S_db.dtype)
     n_mels = S_db.shape[-2]
-    X = _backend.rfft(xp.matrix_transpose(S_db), 2 * n_mels, xp)[..., :args[0]]
+    X = _blocks.rfft(xp.matrix_transpose(S_db), 2 * n_mels, xp)[..., :args[0]]
     return xp.matrix_transpose(xp.real(X) * weights[0, :] + xp.imag(X) * weights[1, :])
 
 

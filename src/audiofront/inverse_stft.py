@@ -8,7 +8,7 @@ import functools
 
 import numpy as np
 
-from . import _backend, _checks, _constants
+from . import _backend, _blocks, _checks, _constants
 from ._checks import ParameterError, one_of
 from ._compiled import jax_compiled
 from .framing import overlap_add, pad
@@ -141,7 +141,7 @@ def istft(S, /, *, n_fft: int | None = None, hop_length: int | None = None,
     rdtype = _backend.real_dtype(xp, S.dtype)
     spectra = xp.matrix_transpose(S[..., :n_frames])  # (..., frames, bins)
     if one_of(method, "method", METHODS) == "fft":
-        frames = _backend.irfft(spectra, n_fft, xp)
+        frames = _blocks.irfft(spectra, n_fft, xp)
     else:
         parts = xp.concat([xp.real(spectra), xp.imag(spectra)], axis=-1)
         frames = _backend.matmul_last(parts, _idft_basis_for(parts, xp, n_fft, idft_basis), xp)

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks, _constants
+from . import _backend, _blocks, _checks, _constants
 from ._checks import ParameterError, positive_float, positive_int
 from .spectral import stft
 
@@ -111,7 +111,7 @@ def _quefrency_map(*args):
 def _real_fft(x, n, xp):
     """``Re FFT(x)`` over the last axis of a real ``x`` of length ``n``, all ``n`` outputs
     (the real part is even: the non-negative half, mirrored)."""
-    half = xp.real(_backend.rfft(x, n, xp))
+    half = xp.real(_blocks.rfft(x, n, xp))
     mirror = xp.flip(half[..., 1:(n + 1) // 2], axis=-1)
     return xp.concat([half, mirror], axis=-1)
 

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from . import _backend, _checks, _constants
+from . import _backend, _blocks, _checks, _constants
 from ._checks import ParameterError, one_of, positive_float
 from ._compiled import jax_compiled
 from ._docs import fill
@@ -108,7 +108,7 @@ def _stft_core(y, xp, *, n_fft, hop_length, win_length, window, center, pad_mode
     ``spectrum`` is ``(..., frames, bins)``: a complex array (method 'fft') or a (real,
     imaginary) pair of real arrays (method 'dft'), so that power spectra never need a complex
     dtype on the 'dft' path. The work runs in blocks of frames where the backend gains from
-    it (see ``_backend.map_frames``), so ``then`` must act on each frame independently.
+    it (see ``_blocks.map_frames``), so ``then`` must act on each frame independently.
     """
     n_fft, hop_length, win_length = _checks.hop_and_window(n_fft, hop_length, win_length)
     one_of(method, "method", METHODS)
@@ -142,7 +142,7 @@ def frame_transform(like, xp, *, n_fft, win_length, window, method, dft_basis):
         w = stft_window(window, win_length, n_fft, like, xp)
 
         def transform(block):
-            return _backend.rfft(block * w, n_fft, xp)
+            return _blocks.rfft(block * w, n_fft, xp)
     else:
         basis = _dft_basis_for(like, xp, n_fft, win_length, window, dft_basis)
         n_bins = basis.shape[1] // 2
@@ -158,7 +158,7 @@ def frame_spectra(y, xp, *, n_fft, hop_length, transform, then, by_rows=False):
     """``then(transform(frames))`` for every whole frame of ``y`` (no padding), time-major.
 
     ``by_rows``: ``then`` narrows each frame to far fewer values than its spectrum (a
-    filterbank), so a compiler gains from taking one signal at a time (``_backend.map_rows``;
+    filterbank), so a compiler gains from taking one signal at a time (``_blocks.map_rows``;
     where the output is as large as the spectrum, as the STFT's, it loses: 84 against 50 ms
     for the 16 x 10 s STFT under ``jax.jit``)."""
     n_frames = frame_count(y.shape[-1], frame_length=n_fft, hop_length=hop_length)
@@ -167,7 +167,7 @@ def frame_spectra(y, xp, *, n_fft, hop_length, transform, then, by_rows=False):
         return framed_spectra(x, xp, n_fft=n_fft, hop_length=hop_length, n_frames=n_frames,
                               transform=transform, then=then)
 
-    return _backend.map_rows(spectra, y, xp) if by_rows else spectra(y)
+    return _blocks.map_rows(spectra, y, xp) if by_rows else spectra(y)
 
 
 def framed_spectra(y, xp, *, n_fft, hop_length, n_frames, transform, then):
@@ -175,7 +175,7 @@ def framed_spectra(y, xp, *, n_fft, hop_length, n_frames, transform, then):
     counted them): :func:`frame_spectra` without its map over rows, which a stream's step of
     a frame or two calls directly."""
     frames = _backend.frames(y, n_fft, hop_length, n_frames, xp)
-    return _backend.map_frames(lambda block: then(transform(block)), frames, xp)
+    return _blocks.map_frames(lambda block: then(transform(block)), frames, xp)
 
 
 def _dft_basis_for(y, xp, n_fft, win_length, window, dft_basis):
