@@ -1,4 +1,4 @@
-"""The only place that knows which array library it is talking to.
+"""Which array library a call is talking to, and the operations whose best form depends on it.
 
 Everything here takes an array-API namespace ``xp`` and offers a portable implementation in the
 standard; some functions also have a fast path for one backend (strided framing views on NumPy /
