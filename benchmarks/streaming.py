@@ -165,8 +165,9 @@ def main():
     lines += ["", "By hand: the same stream written with the library's own operations and no "
               "checks (benchmarks/streaming.py, by_hand): the least that eager calls of 20 ms "
               "chunks cost; library us a step: what the library's step costs above it (its "
-              "checks, lookups and calls between operations). Offline page faults: the median of the minor page faults of one "
-              "offline call (a temporary mapped afresh faults once per 4 KiB page)."]
+              "checks, lookups and calls between operations). Offline page faults: the median "
+              "of the minor page faults of one offline call (a temporary mapped afresh faults "
+              "once per 4 KiB page)."]
     lines.append("")
     # one thread, one stream, one 10 ms step
     single = y[:1]

@@ -159,7 +159,7 @@ def _octave(y, xp, design_args, octave, algorithm, pad_mode, n_frames, basis=Non
             return as_complex((out[..., :n_bins], out[..., n_bins:]), xp)
 
         return _blocks.map_frames(response, _backend.frames(padded, 2 * half + 1, hop,
-                                                             n_frames, xp), xp)
+                                                            n_frames, xp), xp)
     # each group of bins against the rows where its kernels are: the same sums
     where = dict(xp=xp, device=_backend.device_of(y), dtype=y.dtype)
     groups = [(lo, hi, b1 - b0, _constants.place(kern.tap_group,
